@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -13,10 +13,23 @@ if TYPE_CHECKING:
 PATH_SEPARATOR = "/"
 
 
+def path_prefix_q(prefix: str, field: str = "path") -> models.Q:
+    """Rows whose materialized path starts with ``prefix``, in a form each database indexes.
+
+    PostgreSQL serves LIKE 'prefix%' from the varchar_pattern_ops index Django adds to an
+    indexed CharField. SQLite only optimises LIKE for case-insensitive columns, so there the
+    same set is asked for as a range: paths hold digits and "/", and "0" follows "/".
+    """
+    if connection.vendor == "sqlite":
+        upper = prefix[:-1] + chr(ord(PATH_SEPARATOR) + 1)
+        return models.Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
+    return models.Q(**{f"{field}__startswith": prefix})
+
+
 class UnitQuerySet(models.QuerySet["Unit"]):
     def subtree(self, unit: Unit) -> QuerySet[Unit]:
-        """The unit and everything below it: one prefix scan on the indexed path."""
-        return self.filter(path__startswith=unit.path)
+        """The unit and everything below it: one index range scan on the path."""
+        return self.filter(path_prefix_q(unit.path))
 
     def descendants(self, unit: Unit) -> QuerySet[Unit]:
         return self.subtree(unit).exclude(pk=unit.pk)

@@ -7,7 +7,7 @@ from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 
 from lianbang.common.errors import invalid
-from lianbang.org.models import PATH_SEPARATOR, Unit
+from lianbang.org.models import PATH_SEPARATOR, Unit, path_prefix_q
 
 
 def child_path(parent_path: str, pk: int) -> str:
@@ -37,7 +37,7 @@ def unit_move(*, unit: Unit, new_parent: Unit) -> Unit:
                       "a unit cannot move under itself or its own descendant")
     old_prefix = unit.path
     new_prefix = child_path(new_parent.path, unit.pk)
-    Unit.objects.filter(path__startswith=old_prefix).update(
+    Unit.objects.filter(path_prefix_q(old_prefix)).update(
         path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1)),
     )
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent)

@@ -1,0 +1,69 @@
+"""Reads over the hierarchy, always from the acting user's units down."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+
+from lianbang.accounts.models import User
+from lianbang.org.models import Unit, path_prefix_q
+from lianbang.registry.models import Household, Member
+from lianbang.registry.vocab import HouseholdStatus, MemberStatus
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    unit: Unit
+    households: int
+    members: int
+
+
+def units_of_user(user: User) -> QuerySet[Unit]:
+    """The units a user is bound to (the roots of what they may see)."""
+    return Unit.objects.filter(assignments__user=user).distinct().order_by("level", "path")
+
+
+def unit_visible_to(user: User, unit_id: int) -> Unit | None:
+    """The unit if it lies in one of the user's subtrees, else None (no existence leak)."""
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        return None
+    if user.is_superuser or any(unit.path.startswith(root.path) for root in units_of_user(user)):
+        return unit
+    return None
+
+
+def unit_children_figures(unit: Unit) -> list[UnitFigures]:
+    """Households and people per child unit, in two grouped queries however many children."""
+    children = list(unit.children.order_by("name"))
+    if not children:
+        return []
+    households = _count_by_child(unit, children, Household.objects.filter(
+        status=HouseholdStatus.ACTIVE), "unit__path")
+    members = _count_by_child(unit, children, Member.objects.filter(
+        status=MemberStatus.ACTIVE), "household__unit__path")
+    return [UnitFigures(child, households[child.pk], members[child.pk]) for child in children]
+
+
+def unit_figures(unit: Unit) -> UnitFigures:
+    households = Household.objects.filter(path_prefix_q(unit.path, "unit__path"),
+                                          status=HouseholdStatus.ACTIVE).count()
+    members = Member.objects.filter(path_prefix_q(unit.path, "household__unit__path"),
+                                    status=MemberStatus.ACTIVE).count()
+    return UnitFigures(unit, households, members)
+
+
+def _count_by_child(unit: Unit, children: list[Unit], rows: QuerySet, path_field: str) -> Counter[int]:
+    by_path = (rows.filter(path_prefix_q(unit.path, path_field)).values(path_field)
+               .annotate(n=Count("pk")).values_list(path_field, "n"))
+    depth = unit.depth + 1
+    child_ids = {child.pk for child in children}
+    totals: Counter[int] = Counter()
+    for path, n in by_path:
+        parts = path.strip("/").split("/")
+        # Rows attached to the unit itself (shorter path) belong to no child.
+        if len(parts) > depth and int(parts[depth]) in child_ids:
+            totals[int(parts[depth])] += n
+    return totals
