@@ -12,23 +12,62 @@ from lianbang.org.models import Building, MicroGrid, Unit
 from lianbang.org.services import unit_create
 
 SAMPLE_DOCUMENT: dict[str, Any] = {
-    "household_no": "530113-000001", "category": "脱贫户", "monitoring_type": None,
-    "housing_safe": True, "water_safe": True,
+    "household_no": "530113-000001",
+    "category": "脱贫户",
+    "monitoring_type": None,
+    "housing_safe": True,
+    "water_safe": True,
     "address": {"building": "7", "unit": "2", "floor": 3, "room": "302"},
     "members": [
-        {"id_number": "530113198001010014", "name": "张三", "relation": "户主", "health": "健康",
-         "labor_skill": "普通劳动力", "education": "初中", "schooling": None,
-         "medical_insurance": True, "status": "active",
-         "employment": {"location": "县外省内", "employer": "某电子厂", "since": "2025-03-01",
-                        "monthly_wage": 3500}},
-        {"id_number": "530113198503150025", "name": "李梅", "relation": "配偶", "health": "健康",
-         "labor_skill": "普通劳动力", "education": "小学", "medical_insurance": True},
-        {"id_number": "530113201006010034", "name": "张小明", "relation": "之子", "health": "健康",
-         "labor_skill": "无劳动力", "schooling": "初中", "medical_insurance": True},
+        {
+            "id_number": "530113198001010014",
+            "name": "张三",
+            "relation": "户主",
+            "health": "健康",
+            "labor_skill": "普通劳动力",
+            "education": "初中",
+            "schooling": None,
+            "medical_insurance": True,
+            "status": "active",
+            "employment": {
+                "location": "县外省内",
+                "employer": "某电子厂",
+                "since": "2025-03-01",
+                "monthly_wage": 3500,
+            },
+        },
+        {
+            "id_number": "530113198503150025",
+            "name": "李梅",
+            "relation": "配偶",
+            "health": "健康",
+            "labor_skill": "普通劳动力",
+            "education": "小学",
+            "medical_insurance": True,
+        },
+        {
+            "id_number": "530113201006010034",
+            "name": "张小明",
+            "relation": "之子",
+            "health": "健康",
+            "labor_skill": "无劳动力",
+            "schooling": "初中",
+            "medical_insurance": True,
+        },
     ],
-    "incomes": [{"year": 2025, "wage": 42000, "business": 0, "property": 300, "transfer": 1800,
-                 "business_expense": 0, "medical_self_paid": 0, "education_expense": 0,
-                 "household_size": 3}],
+    "incomes": [
+        {
+            "year": 2025,
+            "wage": 42000,
+            "business": 0,
+            "property": 300,
+            "transfer": 1800,
+            "business_expense": 0,
+            "medical_self_paid": 0,
+            "education_expense": 0,
+            "household_size": 3,
+        }
+    ],
     "events": [{"type": "job_loss", "id_number": "530113198001010014", "date": "2026-10-20"}],
 }
 
@@ -53,10 +92,18 @@ def tree(db: None) -> Tree:
     area = unit_create(level=4, name="第一片区", parent=community)
     branch = unit_create(level=5, name="7栋党支部", parent=area)
     floor_group = unit_create(level=6, name="7栋1-6层党小组", parent=branch)
-    building = Building.objects.create(branch=branch, number="7", name="7栋", entrance_count=2,
-                                       floor_count=12, rooms_per_floor=4, region_code="530113")
-    grid = MicroGrid.objects.create(unit=floor_group, building=building, code="G-0001",
-                                    name="7栋第1网格", region_code="530113")
+    building = Building.objects.create(
+        branch=branch,
+        number="7",
+        name="7栋",
+        entrance_count=2,
+        floor_count=12,
+        rooms_per_floor=4,
+        region_code="530113",
+    )
+    grid = MicroGrid.objects.create(
+        unit=floor_group, building=building, code="G-0001", name="7栋第1网格", region_code="530113"
+    )
     return Tree(district, street, community, area, branch, floor_group, building, grid)
 
 

@@ -32,8 +32,14 @@ def application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespon
 
 @api.exception_handler(NinjaValidationError)
 def request_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    problems = [FieldProblem(".".join(str(p) for p in err.get("loc", [])), err.get("input"),
-                             "格式不正确：" + str(err.get("msg", "")), str(err.get("msg", "")))
-                for err in exc.errors]
+    problems = [
+        FieldProblem(
+            ".".join(str(p) for p in err.get("loc", [])),
+            err.get("input"),
+            "格式不正确：" + str(err.get("msg", "")),
+            str(err.get("msg", "")),
+        )
+        for err in exc.errors
+    ]
     error = ApplicationError("invalid", "请求数据有误", "the request is invalid", problems)
     return api.create_response(request, error.as_dict(), status=422)

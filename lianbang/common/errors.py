@@ -33,8 +33,10 @@ class ApplicationError(Exception):
             "code": self.code,
             "message": self.message,
             "message_en": self.message_en,
-            "fields": {p.path: {"value": _plain(p.value), "message": p.message,
-                                "message_en": p.message_en} for p in self.problems},
+            "fields": {
+                p.path: {"value": _plain(p.value), "message": p.message, "message_en": p.message_en}
+                for p in self.problems
+            },
         }
 
 

@@ -55,12 +55,20 @@ def normalize_id_number(raw: str) -> str:
     if _ID15_PATTERN.match(value):
         value = _upgrade_legacy_id(value)
     if not _ID18_PATTERN.match(value):
-        raise InvalidValue(Reason("应为18位（末位可为X）或15位旧号码",
-                                  "must be 18 characters (last may be X) or a 15-digit legacy number"))
+        raise InvalidValue(
+            Reason(
+                "应为18位（末位可为X）或15位旧号码",
+                "must be 18 characters (last may be X) or a 15-digit legacy number",
+            )
+        )
     _birth_date_of(value)
     if id_check_char(value[:17]) != value[17]:
-        raise InvalidValue(Reason(f"校验位错误，应为 {id_check_char(value[:17])}",
-                                  f"wrong check character, expected {id_check_char(value[:17])}"))
+        raise InvalidValue(
+            Reason(
+                f"校验位错误，应为 {id_check_char(value[:17])}",
+                f"wrong check character, expected {id_check_char(value[:17])}",
+            )
+        )
     return value
 
 
@@ -73,7 +81,9 @@ def _birth_date_of(value: str) -> date:
     try:
         return date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError as exc:
-        raise InvalidValue(Reason("出生日期部分不是有效日期", "the birth-date part is not a valid date")) from exc
+        raise InvalidValue(
+            Reason("出生日期部分不是有效日期", "the birth-date part is not a valid date")
+        ) from exc
 
 
 def identity_facts(id_number: str) -> IdentityFacts:
@@ -93,8 +103,12 @@ def normalize_phone(raw: str) -> str:
         value = value[3:]
     value = value.replace("-", "")
     if not PHONE_PATTERN.match(value):
-        raise InvalidValue(Reason("不是有效的手机号码（11位，以13–19开头）",
-                                  "is not a valid mobile number (11 digits starting 13–19)"))
+        raise InvalidValue(
+            Reason(
+                "不是有效的手机号码（11位，以13–19开头）",
+                "is not a valid mobile number (11 digits starting 13–19)",
+            )
+        )
     return value
 
 
@@ -103,8 +117,10 @@ def mask_phone(phone: str) -> str:
 
 
 def credit_code_check_char(first17: str) -> str:
-    total = sum(CREDIT_CODE_ALPHABET.index(ch) * weight
-                for ch, weight in zip(first17, CREDIT_CODE_WEIGHTS, strict=True))
+    total = sum(
+        CREDIT_CODE_ALPHABET.index(ch) * weight
+        for ch, weight in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
+    )
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -112,10 +128,15 @@ def normalize_credit_code(raw: str) -> str:
     """Canonical unified social credit code (GB 32100)."""
     value = compact(str(raw)).upper()
     if len(value) != 18 or any(ch not in CREDIT_CODE_ALPHABET for ch in value):
-        raise InvalidValue(Reason("应为18位，只含数字和除 I O Z S V 外的大写字母",
-                                  "must be 18 characters of digits and capitals except I O Z S V"))
+        raise InvalidValue(
+            Reason(
+                "应为18位，只含数字和除 I O Z S V 外的大写字母",
+                "must be 18 characters of digits and capitals except I O Z S V",
+            )
+        )
     expected = credit_code_check_char(value[:17])
     if value[17] != expected:
-        raise InvalidValue(Reason(f"校验位错误，应为 {expected}",
-                                  f"wrong check character, expected {expected}"))
+        raise InvalidValue(
+            Reason(f"校验位错误，应为 {expected}", f"wrong check character, expected {expected}")
+        )
     return value

@@ -51,7 +51,11 @@ class Unit(models.Model):
     code = models.CharField("区划/统计代码", max_length=12, blank=True)
     party_org_name = models.CharField("党组织名称", max_length=150, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     # Materialized path "/1/4/17/": a subtree is one prefix scan. The column is indexed;
@@ -66,8 +70,9 @@ class Unit(models.Model):
         verbose_name_plural = "单位"
         ordering = ["path"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=6),
-                                   name="unit_level_in_range"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=6), name="unit_level_in_range"
+            ),
             models.UniqueConstraint(fields=["parent", "name"], name="unit_name_unique_in_parent"),
         ]
 
@@ -85,8 +90,9 @@ class Unit(models.Model):
 class Building(models.Model):
     """A physical building (楼栋); a building party branch covers one or more of them."""
 
-    branch = models.ForeignKey(Unit, verbose_name="楼栋党支部", on_delete=models.PROTECT,
-                               related_name="buildings")
+    branch = models.ForeignKey(
+        Unit, verbose_name="楼栋党支部", on_delete=models.PROTECT, related_name="buildings"
+    )
     number = models.CharField("楼栋号", max_length=20)
     name = models.CharField("名称", max_length=100)
     entrance_count = models.PositiveSmallIntegerField("单元数", default=1)
@@ -100,9 +106,10 @@ class Building(models.Model):
         ordering = ["branch_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["region_code", "number"], name="building_number_unique"),
-            models.CheckConstraint(condition=models.Q(floor_count__gte=1, rooms_per_floor__gte=1,
-                                                      entrance_count__gte=1),
-                                   name="building_has_rooms"),
+            models.CheckConstraint(
+                condition=models.Q(floor_count__gte=1, rooms_per_floor__gte=1, entrance_count__gte=1),
+                name="building_has_rooms",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -116,14 +123,20 @@ class Building(models.Model):
 class MicroGrid(models.Model):
     """A micro-grid (微网格): ~15 households in one building, served by one grid worker."""
 
-    unit = models.ForeignKey(Unit, verbose_name="楼层党小组", on_delete=models.PROTECT,
-                             related_name="grids")
-    building = models.ForeignKey(Building, verbose_name="楼栋", on_delete=models.PROTECT,
-                                 related_name="grids")
+    unit = models.ForeignKey(Unit, verbose_name="楼层党小组", on_delete=models.PROTECT, related_name="grids")
+    building = models.ForeignKey(
+        Building, verbose_name="楼栋", on_delete=models.PROTECT, related_name="grids"
+    )
     code = models.CharField("网格编号", max_length=30, unique=True)
     name = models.CharField("名称", max_length=100)
-    worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="微网格员", null=True,
-                               blank=True, on_delete=models.SET_NULL, related_name="grids")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="微网格员",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="grids",
+    )
     region_code = models.CharField("区划代码", max_length=6, db_index=True)
 
     class Meta:

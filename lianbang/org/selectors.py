@@ -40,24 +40,32 @@ def unit_children_figures(unit: Unit) -> list[UnitFigures]:
     children = list(unit.children.order_by("name"))
     if not children:
         return []
-    households = _count_by_child(unit, children, Household.objects.filter(
-        status=HouseholdStatus.ACTIVE), "unit__path")
-    members = _count_by_child(unit, children, Member.objects.filter(
-        status=MemberStatus.ACTIVE), "household__unit__path")
+    households = _count_by_child(
+        unit, children, Household.objects.filter(status=HouseholdStatus.ACTIVE), "unit__path"
+    )
+    members = _count_by_child(
+        unit, children, Member.objects.filter(status=MemberStatus.ACTIVE), "household__unit__path"
+    )
     return [UnitFigures(child, households[child.pk], members[child.pk]) for child in children]
 
 
 def unit_figures(unit: Unit) -> UnitFigures:
-    households = Household.objects.filter(path_prefix_q(unit.path, "unit__path"),
-                                          status=HouseholdStatus.ACTIVE).count()
-    members = Member.objects.filter(path_prefix_q(unit.path, "household__unit__path"),
-                                    status=MemberStatus.ACTIVE).count()
+    households = Household.objects.filter(
+        path_prefix_q(unit.path, "unit__path"), status=HouseholdStatus.ACTIVE
+    ).count()
+    members = Member.objects.filter(
+        path_prefix_q(unit.path, "household__unit__path"), status=MemberStatus.ACTIVE
+    ).count()
     return UnitFigures(unit, households, members)
 
 
 def _count_by_child(unit: Unit, children: list[Unit], rows: QuerySet, path_field: str) -> Counter[int]:
-    by_path = (rows.filter(path_prefix_q(unit.path, path_field)).values(path_field)
-               .annotate(n=Count("pk")).values_list(path_field, "n"))
+    by_path = (
+        rows.filter(path_prefix_q(unit.path, path_field))
+        .values(path_field)
+        .annotate(n=Count("pk"))
+        .values_list(path_field, "n")
+    )
     depth = unit.depth + 1
     child_ids = {child.pk for child in children}
     totals: Counter[int] = Counter()

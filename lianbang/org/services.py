@@ -16,12 +16,24 @@ def child_path(parent_path: str, pk: int) -> str:
 
 
 @transaction.atomic
-def unit_create(*, level: int, name: str, parent: Unit | None = None, code: str = "",
-                party_org_name: str = "", region_code: str = "") -> Unit:
+def unit_create(
+    *,
+    level: int,
+    name: str,
+    parent: Unit | None = None,
+    code: str = "",
+    party_org_name: str = "",
+    region_code: str = "",
+) -> Unit:
     _check_parent_level(level, parent)
     unit = Unit.objects.create(
-        level=level, name=name, parent=parent, code=code, party_org_name=party_org_name,
-        region_code=region_code or (parent.region_code if parent else code[:6]), path="",
+        level=level,
+        name=name,
+        parent=parent,
+        code=code,
+        party_org_name=party_org_name,
+        region_code=region_code or (parent.region_code if parent else code[:6]),
+        path="",
     )
     unit.path = child_path(parent.path if parent else "", unit.pk)
     unit.save(update_fields=["path"])
@@ -33,8 +45,12 @@ def unit_move(*, unit: Unit, new_parent: Unit) -> Unit:
     """Re-parent ``unit``; its whole subtree follows in one set-based update."""
     _check_parent_level(unit.level, new_parent)
     if new_parent.path.startswith(unit.path):
-        raise invalid("parent", new_parent.name, "不能移动到自身或其下级之下",
-                      "a unit cannot move under itself or its own descendant")
+        raise invalid(
+            "parent",
+            new_parent.name,
+            "不能移动到自身或其下级之下",
+            "a unit cannot move under itself or its own descendant",
+        )
     old_prefix = unit.path
     new_prefix = child_path(new_parent.path, unit.pk)
     Unit.objects.filter(path_prefix_q(old_prefix)).update(
@@ -50,6 +66,9 @@ def _check_parent_level(level: int, parent: Unit | None) -> None:
         return
     if parent is None or parent.level != level - 1:
         expected = Unit.Level(level - 1).label if level > 1 else "—"
-        raise invalid("parent", parent.name if parent else None,
-                      f"上级单位层级应为「{expected}」",
-                      f"the parent must be a unit of level {level - 1}")
+        raise invalid(
+            "parent",
+            parent.name if parent else None,
+            f"上级单位层级应为「{expected}」",
+            f"the parent must be a unit of level {level - 1}",
+        )

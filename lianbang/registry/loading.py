@@ -27,8 +27,9 @@ class LoadReport:
     warnings: list[tuple[str, FieldProblem]] = field(default_factory=list)
 
 
-def households_load(*, documents: list[Any], actor: User | None = None,
-                    today: date | None = None) -> LoadReport:
+def households_load(
+    *, documents: list[Any], actor: User | None = None, today: date | None = None
+) -> LoadReport:
     """Save every good household and report every bad one with all of its problems."""
     report = LoadReport()
     for index, document in enumerate(documents):

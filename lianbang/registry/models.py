@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -15,20 +16,37 @@ from django.db.models import Q
 from lianbang.org.models import Building, MicroGrid, Unit
 from lianbang.registry import vocab
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+
+def money_field(verbose_name: str, **options: Any) -> models.DecimalField:
+    """An amount in yuan: exact decimal, two places (never binary floating point)."""
+    return models.DecimalField(verbose_name, max_digits=12, decimal_places=2, **options)
 
 
 class Household(models.Model):
     household_no = models.CharField("户编号", max_length=30, unique=True)
     category = models.CharField("户类型", max_length=20, choices=vocab.HouseholdCategory.choices)
-    monitoring_type = models.CharField("监测对象类别", max_length=20, blank=True,
-                                       choices=vocab.MonitoringType.choices)
-    unit = models.ForeignKey(Unit, verbose_name="所属单位", on_delete=models.PROTECT,
-                             related_name="households")
-    grid = models.ForeignKey(MicroGrid, verbose_name="微网格", null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="households")
-    building = models.ForeignKey(Building, verbose_name="楼栋", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="households")
+    monitoring_type = models.CharField(
+        "监测对象类别", max_length=20, blank=True, choices=vocab.MonitoringType.choices
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="所属单位", on_delete=models.PROTECT, related_name="households"
+    )
+    grid = models.ForeignKey(
+        MicroGrid,
+        verbose_name="微网格",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="households",
+    )
+    building = models.ForeignKey(
+        Building,
+        verbose_name="楼栋",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="households",
+    )
     entrance = models.CharField("单元", max_length=10, blank=True)
     floor = models.SmallIntegerField("楼层", null=True, blank=True)
     room = models.CharField("房号", max_length=20, blank=True)
@@ -39,8 +57,9 @@ class Household(models.Model):
     housing_safe = models.BooleanField("住房安全", default=True)
     water_safe = models.BooleanField("饮水安全", default=True)
     phone = models.CharField("联系电话", max_length=11, blank=True)
-    status = models.CharField("状态", max_length=20, choices=vocab.HouseholdStatus.choices,
-                              default=vocab.HouseholdStatus.ACTIVE)
+    status = models.CharField(
+        "状态", max_length=20, choices=vocab.HouseholdStatus.choices, default=vocab.HouseholdStatus.ACTIVE
+    )
     status_date = models.DateField("状态日期", null=True, blank=True)
     region_code = models.CharField("区划代码", max_length=6, db_index=True)
     # Optimistic concurrency: every write bumps it; a write based on an older version conflicts.
@@ -78,26 +97,29 @@ class Member(models.Model):
     birth_date = models.DateField("出生日期")
     ethnicity = models.CharField("民族", max_length=20, default="汉族")
     relation = models.CharField("与户主关系", max_length=30, choices=vocab.Relation.choices)
-    political_status = models.CharField("政治面貌", max_length=20, default="masses",
-                                        choices=vocab.PoliticalStatus.choices)
-    education = models.CharField("文化程度", max_length=30, blank=True,
-                                 choices=vocab.Education.choices)
-    schooling = models.CharField("在校生状况", max_length=30, blank=True,
-                                 choices=vocab.Schooling.choices)
-    health = models.CharField("健康状况", max_length=20, choices=vocab.Health.choices,
-                              default=vocab.Health.HEALTHY)
-    disability_type = models.CharField("残疾类别", max_length=20, blank=True,
-                                       choices=vocab.DisabilityType.choices)
+    political_status = models.CharField(
+        "政治面貌", max_length=20, default="masses", choices=vocab.PoliticalStatus.choices
+    )
+    education = models.CharField("文化程度", max_length=30, blank=True, choices=vocab.Education.choices)
+    schooling = models.CharField("在校生状况", max_length=30, blank=True, choices=vocab.Schooling.choices)
+    health = models.CharField(
+        "健康状况", max_length=20, choices=vocab.Health.choices, default=vocab.Health.HEALTHY
+    )
+    disability_type = models.CharField(
+        "残疾类别", max_length=20, blank=True, choices=vocab.DisabilityType.choices
+    )
     disability_grade = models.PositiveSmallIntegerField("残疾等级", null=True, blank=True)
     labor_skill = models.CharField("劳动技能", max_length=20, choices=vocab.LaborSkill.choices)
-    work_location = models.CharField("务工所在地", max_length=20, blank=True,
-                                     choices=vocab.WorkLocation.choices)
+    work_location = models.CharField(
+        "务工所在地", max_length=20, blank=True, choices=vocab.WorkLocation.choices
+    )
     employer = models.CharField("务工企业", max_length=150, blank=True)
     employed_since = models.DateField("务工时间", null=True, blank=True)
-    monthly_wage = models.DecimalField("月工资", null=True, blank=True, **MONEY)
+    monthly_wage = money_field("月工资", null=True, blank=True)
     employment_channel = models.CharField("就业渠道", max_length=50, blank=True)
-    medical_insurance = models.CharField("基本医疗保险", max_length=20, blank=True,
-                                         choices=vocab.MedicalInsurance.choices)
+    medical_insurance = models.CharField(
+        "基本医疗保险", max_length=20, blank=True, choices=vocab.MedicalInsurance.choices
+    )
     serious_illness_insurance = models.BooleanField("大病保险", default=False)
     pension_insurance = models.BooleanField("养老保险", default=False)
     dibao = models.BooleanField("低保", default=False)
@@ -106,8 +128,9 @@ class Member(models.Model):
     disability_subsidy = models.BooleanField("残疾人两项补贴", default=False)
     public_welfare_job = models.BooleanField("公益性岗位", default=False)
     unattended_child = models.BooleanField("事实无人抚养儿童", default=False)
-    status = models.CharField("状态", max_length=20, choices=vocab.MemberStatus.choices,
-                              default=vocab.MemberStatus.ACTIVE)
+    status = models.CharField(
+        "状态", max_length=20, choices=vocab.MemberStatus.choices, default=vocab.MemberStatus.ACTIVE
+    )
     status_date = models.DateField("状态日期", null=True, blank=True)
     region_code = models.CharField("区划代码", max_length=6, db_index=True)
     version = models.PositiveIntegerField(default=1)
@@ -120,18 +143,23 @@ class Member(models.Model):
         indexes = [models.Index(fields=["household", "status"], name="member_household_status")]
         constraints = [
             # One active registration per person across the whole district.
-            models.UniqueConstraint(fields=["id_number"], condition=Q(status="active"),
-                                    name="member_one_active_per_id"),
+            models.UniqueConstraint(
+                fields=["id_number"], condition=Q(status="active"), name="member_one_active_per_id"
+            ),
             # At most one active head per household; "exactly one" is checked by the services.
-            models.UniqueConstraint(fields=["household"],
-                                    condition=Q(status="active", relation="head"),
-                                    name="household_one_active_head"),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(status="active", relation="head"),
+                name="household_one_active_head",
+            ),
             models.CheckConstraint(
                 condition=Q(disability_grade__isnull=True)
                 | Q(disability_grade__gte=1, disability_grade__lte=4),
-                name="member_disability_grade_1_to_4"),
-            models.CheckConstraint(condition=Q(education="") | Q(schooling=""),
-                                   name="member_education_or_schooling"),
+                name="member_disability_grade_1_to_4",
+            ),
+            models.CheckConstraint(
+                condition=Q(education="") | Q(schooling=""), name="member_education_or_schooling"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -156,14 +184,14 @@ class Income(models.Model):
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="incomes")
     year = models.PositiveSmallIntegerField("年度")
-    wage = models.DecimalField("工资性收入", default=Decimal(0), **MONEY)
-    business = models.DecimalField("生产经营性收入", default=Decimal(0), **MONEY)
-    property_income = models.DecimalField("财产性收入", default=Decimal(0), **MONEY)
-    transfer = models.DecimalField("转移性收入", default=Decimal(0), **MONEY)
-    business_expense = models.DecimalField("生产经营性支出", default=Decimal(0), **MONEY)
-    medical_self_paid = models.DecimalField("合规自付医疗支出", default=Decimal(0), **MONEY)
-    education_expense = models.DecimalField("教育支出", default=Decimal(0), **MONEY)
-    insurance_claims = models.DecimalField("理赔收入", default=Decimal(0), **MONEY)
+    wage = money_field("工资性收入", default=Decimal(0))
+    business = money_field("生产经营性收入", default=Decimal(0))
+    property_income = money_field("财产性收入", default=Decimal(0))
+    transfer = money_field("转移性收入", default=Decimal(0))
+    business_expense = money_field("生产经营性支出", default=Decimal(0))
+    medical_self_paid = money_field("合规自付医疗支出", default=Decimal(0))
+    education_expense = money_field("教育支出", default=Decimal(0))
+    insurance_claims = money_field("理赔收入", default=Decimal(0))
     household_size = models.PositiveSmallIntegerField("家庭人口数", null=True, blank=True)
     region_code = models.CharField("区划代码", max_length=6, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -188,18 +216,19 @@ class Event(models.Model):
     """Something that happened to a household or a member (事件)."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="events")
-    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="events")
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
     type = models.CharField("事件类型", max_length=30, choices=vocab.EventType.choices)
     date = models.DateField("日期")
-    severity = models.CharField("严重程度", max_length=10, blank=True,
-                                choices=vocab.Severity.choices)
-    loss = models.DecimalField("损失（元）", null=True, blank=True, **MONEY)
+    severity = models.CharField("严重程度", max_length=10, blank=True, choices=vocab.Severity.choices)
+    loss = money_field("损失（元）", null=True, blank=True)
     house_damaged = models.BooleanField("房屋受损", default=False)
     note = models.CharField("说明", max_length=500, blank=True)
     region_code = models.CharField("区划代码", max_length=6, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -215,8 +244,9 @@ class Visit(models.Model):
     """A grid worker's or official's visit (走访)."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="visits")
-    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="visits")
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
+    )
     visited_at = models.DateTimeField("走访时间")
     purpose = models.CharField("事由", max_length=50, blank=True)
     all_well = models.BooleanField("一切正常", default=True)
@@ -245,15 +275,17 @@ class Change(models.Model):
         MOVE_OUT = "move_out", "迁出"
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="changes")
-    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="changes")
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="changes"
+    )
     entity = models.CharField(max_length=20)
     action = models.CharField(max_length=20, choices=Action.choices)
     # {"field": [old, new]}; values in their stored (code) form.
     changes = models.JSONField(default=dict)
     reason = models.CharField("原因", max_length=300, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     region_code = models.CharField("区划代码", max_length=6, db_index=True)
 

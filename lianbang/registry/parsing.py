@@ -61,8 +61,12 @@ class Reader:
             return ""
         result = normalize_text(str(value))
         if len(result) > max_length:
-            self._add(key, value, label, Reason(f"超过{max_length}个字符",
-                                                f"is longer than {max_length} characters"))
+            self._add(
+                key,
+                value,
+                label,
+                Reason(f"超过{max_length}个字符", f"is longer than {max_length} characters"),
+            )
             return ""
         return result
 
@@ -77,8 +81,9 @@ class Reader:
             self._add(key, raw, label, exc.reason)
             return ""
 
-    def choice(self, key: str, label: str, choices: type[models.TextChoices], *,
-               required: bool = False) -> str:
+    def choice(
+        self, key: str, label: str, choices: type[models.TextChoices], *, required: bool = False
+    ) -> str:
         raw = self.data.get(key)
         if raw is None or raw == "":
             if required:
@@ -87,8 +92,9 @@ class Reader:
         found = lookup_choice(choices, raw)
         if found is None:
             allowed = "、".join(str(lbl) for value, lbl in choices.choices if value)
-            self._add(key, raw, label, Reason(f"不是可选值（可选：{allowed}）",
-                                              "is not one of the allowed values"))
+            self._add(
+                key, raw, label, Reason(f"不是可选值（可选：{allowed}）", "is not one of the allowed values")
+            )
             return ""
         return found
 
@@ -106,8 +112,7 @@ class Reader:
         self._add(key, raw, label, Reason("应为是或否", "must be true or false"))
         return default
 
-    def integer(self, key: str, label: str, *, low: int, high: int,
-                required: bool = False) -> int | None:
+    def integer(self, key: str, label: str, *, low: int, high: int, required: bool = False) -> int | None:
         raw = self.data.get(key)
         if raw is None or raw == "":
             if required:
@@ -118,8 +123,12 @@ class Reader:
         except ValueError:
             value = None
         if value is None or not low <= value <= high:
-            self._add(key, raw, label, Reason(f"应为{low}到{high}之间的整数",
-                                              f"must be a whole number from {low} to {high}"))
+            self._add(
+                key,
+                raw,
+                label,
+                Reason(f"应为{low}到{high}之间的整数", f"must be a whole number from {low} to {high}"),
+            )
             return None
         return value
 
@@ -131,8 +140,15 @@ class Reader:
             return None
         value = parse_money(raw)
         if value is None or value < 0 or value > MAX_MONEY:
-            self._add(key, raw, label, Reason("应为不小于0的金额（元，最多两位小数）",
-                                              "must be an amount ≥ 0 in yuan with at most 2 decimals"))
+            self._add(
+                key,
+                raw,
+                label,
+                Reason(
+                    "应为不小于0的金额（元，最多两位小数）",
+                    "must be an amount ≥ 0 in yuan with at most 2 decimals",
+                ),
+            )
             return None
         return value
 
@@ -144,8 +160,12 @@ class Reader:
             return None
         value = parse_day(raw)
         if value is None:
-            self._add(key, raw, label, Reason("不是有效日期（如 2026-05-01）",
-                                              "is not a valid date (e.g. 2026-05-01)"))
+            self._add(
+                key,
+                raw,
+                label,
+                Reason("不是有效日期（如 2026-05-01）", "is not a valid date (e.g. 2026-05-01)"),
+            )
         return value
 
     def _path(self, key: str) -> str:
@@ -153,11 +173,14 @@ class Reader:
 
     def _add(self, key: str, value: object, label: str, reason: Reason) -> None:
         shown = "" if value is None else f"「{value}」"
-        self.problems.append(FieldProblem(
-            path=self._path(key), value=value,
-            message=f"{self.who}{label}{shown}：{reason.zh}",
-            message_en=f"{self.who_en}{key or 'value'} {value!r}: {reason.en}",
-        ))
+        self.problems.append(
+            FieldProblem(
+                path=self._path(key),
+                value=value,
+                message=f"{self.who}{label}{shown}：{reason.zh}",
+                message_en=f"{self.who_en}{key or 'value'} {value!r}: {reason.en}",
+            )
+        )
 
     @property
     def who_en(self) -> str:

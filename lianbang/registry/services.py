@@ -37,8 +37,7 @@ class _Placement:
     building: Building | None
 
 
-def household_save_document(*, data: Any, actor: User | None = None,
-                            today: date | None = None) -> SaveResult:
+def household_save_document(*, data: Any, actor: User | None = None, today: date | None = None) -> SaveResult:
     """Create or update a whole household from the interchange document (upsert by 户编号,
     members by ID number). Members the document does not list are left as they are."""
     draft = parse_household_document(data, today=today or timezone.localdate())
@@ -46,14 +45,16 @@ def household_save_document(*, data: Any, actor: User | None = None,
         with transaction.atomic():
             return _save_draft(draft, actor)
     except IntegrityError as exc:
-        raise ApplicationError("conflict", f"户「{draft.household_no}」与已有数据冲突，未保存",
-                               f"household {draft.household_no!r} conflicts with existing data",
-                               status=409) from exc
+        raise ApplicationError(
+            "conflict",
+            f"户「{draft.household_no}」与已有数据冲突，未保存",
+            f"household {draft.household_no!r} conflicts with existing data",
+            status=409,
+        ) from exc
 
 
 def _save_draft(draft: HouseholdDraft, actor: User | None) -> SaveResult:
-    existing = (Household.objects.select_for_update()
-                .filter(household_no=draft.household_no).first())
+    existing = Household.objects.select_for_update().filter(household_no=draft.household_no).first()
     placement = _resolve_placement(draft, existing)
     household, household_diff = _upsert_household(draft, existing, placement)
     changed = bool(household_diff)
@@ -79,31 +80,43 @@ def _resolve_placement(draft: HouseholdDraft, existing: Household | None) -> _Pl
     if draft.grid_code:
         grid = MicroGrid.objects.select_related("unit", "building").filter(code=draft.grid_code).first()
         if grid is None:
-            raise invalid("grid", draft.grid_code, f"微网格「{draft.grid_code}」不存在",
-                          f"no micro-grid {draft.grid_code!r}")
+            raise invalid(
+                "grid",
+                draft.grid_code,
+                f"微网格「{draft.grid_code}」不存在",
+                f"no micro-grid {draft.grid_code!r}",
+            )
         return _Placement(grid.unit, grid, grid.building)
     if draft.building_number:
-        building = (Building.objects.select_related("branch")
-                    .filter(region_code=settings.LIANBANG_REGION_CODE, number=draft.building_number)
-                    .first())
+        building = (
+            Building.objects.select_related("branch")
+            .filter(region_code=settings.LIANBANG_REGION_CODE, number=draft.building_number)
+            .first()
+        )
         if building is None:
-            raise invalid("address.building", draft.building_number,
-                          f"楼栋「{draft.building_number}」不存在",
-                          f"no building {draft.building_number!r}")
+            raise invalid(
+                "address.building",
+                draft.building_number,
+                f"楼栋「{draft.building_number}」不存在",
+                f"no building {draft.building_number!r}",
+            )
         keep_grid = existing.grid if existing and existing.building_id == building.pk else None
         return _Placement(keep_grid.unit if keep_grid else building.branch, keep_grid, building)
     if existing is not None:
         return _Placement(existing.unit, existing.grid, existing.building)
-    raise invalid("address.building", None, "新户须指明楼栋（address.building）或微网格（grid）",
-                  "a new household needs address.building or grid")
+    raise invalid(
+        "address.building",
+        None,
+        "新户须指明楼栋（address.building）或微网格（grid）",
+        "a new household needs address.building or grid",
+    )
 
 
-def _upsert_household(draft: HouseholdDraft, existing: Household | None,
-                      placement: _Placement) -> tuple[Household, dict[str, list[Any]]]:
-    values = {**draft.fields, "unit": placement.unit, "grid": placement.grid,
-              "building": placement.building}
-    household = existing or Household(household_no=draft.household_no,
-                                      region_code=placement.unit.region_code)
+def _upsert_household(
+    draft: HouseholdDraft, existing: Household | None, placement: _Placement
+) -> tuple[Household, dict[str, list[Any]]]:
+    values = {**draft.fields, "unit": placement.unit, "grid": placement.grid, "building": placement.building}
+    household = existing or Household(household_no=draft.household_no, region_code=placement.unit.region_code)
     diff = assign_fields(household, values)
     if existing is None:
         household.save()
@@ -115,59 +128,86 @@ def _upsert_household(draft: HouseholdDraft, existing: Household | None,
 def _check_ids_free(household: Household, members: list[MemberDraft]) -> None:
     """An ID number may be active in one household only."""
     ids = [m.id_number for m in members if m.fields["status"] == vocab.MemberStatus.ACTIVE]
-    taken = (Member.objects.filter(id_number__in=ids, status=vocab.MemberStatus.ACTIVE)
-             .exclude(household=household).select_related("household"))
-    problems = [FieldProblem(
-        f"members[{ids.index(m.id_number)}].id_number", m.id_number,
-        f"成员「{m.name}」的证件号码「{m.id_number}」已在户「{m.household.household_no}」登记为在册成员",
-        f"ID number {m.id_number} is already active in household {m.household.household_no}")
-        for m in taken]
+    taken = (
+        Member.objects.filter(id_number__in=ids, status=vocab.MemberStatus.ACTIVE)
+        .exclude(household=household)
+        .select_related("household")
+    )
+    problems = [
+        FieldProblem(
+            f"members[{ids.index(m.id_number)}].id_number",
+            m.id_number,
+            f"成员「{m.name}」的证件号码「{m.id_number}」已在户「{m.household.household_no}」登记为在册成员",
+            f"ID number {m.id_number} is already active in household {m.household.household_no}",
+        )
+        for m in taken
+    ]
     if problems:
-        raise ApplicationError("duplicate_id", f"户「{household.household_no}」有成员已在他户登记，未保存",
-                               f"household {household.household_no!r} lists a person registered "
-                               "elsewhere; nothing was saved", problems)
+        raise ApplicationError(
+            "duplicate_id",
+            f"户「{household.household_no}」有成员已在他户登记，未保存",
+            f"household {household.household_no!r} lists a person registered elsewhere; nothing was saved",
+            problems,
+        )
 
 
 def _upsert_member(household: Household, draft: MemberDraft, actor: User | None) -> bool:
     member = household.members.filter(id_number=draft.id_number).first()
     created = member is None
-    member = member or Member(household=household, id_number=draft.id_number,
-                              region_code=household.region_code)
+    member = member or Member(
+        household=household, id_number=draft.id_number, region_code=household.region_code
+    )
     diff = assign_fields(member, draft.fields)
     if created:
         member.save()
     elif diff:
         member.version += 1
         member.save(update_fields=[*diff, "version", "updated_at"])
-    _record(household, member, "member", Change.Action.CREATE if created else Change.Action.UPDATE,
-            diff, actor)
+    _record(
+        household, member, "member", Change.Action.CREATE if created else Change.Action.UPDATE, diff, actor
+    )
     return bool(diff)
 
 
 def _check_rows(household: Household) -> None:
     """The household's invariants over all its stored members, listed or not."""
-    facts = [MemberFacts(path=f"members[{m.id_number}]", id_number=m.id_number, name=m.name,
-                         relation=m.relation, sex=m.sex, active=m.is_active)
-             for m in household.members.all()]
+    facts = [
+        MemberFacts(
+            path=f"members[{m.id_number}]",
+            id_number=m.id_number,
+            name=m.name,
+            relation=m.relation,
+            sex=m.sex,
+            active=m.is_active,
+        )
+        for m in household.members.all()
+    ]
     problems = check_household_members([f for f in facts if f.active])
     if problems:
-        raise ApplicationError("invalid_household", f"户「{household.household_no}」数据有误，未保存",
-                               f"household {household.household_no!r} is invalid; nothing was saved",
-                               problems)
+        raise ApplicationError(
+            "invalid_household",
+            f"户「{household.household_no}」数据有误，未保存",
+            f"household {household.household_no!r} is invalid; nothing was saved",
+            problems,
+        )
 
 
-def _upsert_incomes(household: Household, incomes: list[dict[str, Any]],
-                    actor: User | None) -> bool:
+def _upsert_incomes(household: Household, incomes: list[dict[str, Any]], actor: User | None) -> bool:
     changed = False
     stored = {income.year: income for income in household.incomes.all()}
     for values in incomes:
-        income = stored.get(values["year"]) or Income(household=household,
-                                                      region_code=household.region_code)
+        income = stored.get(values["year"]) or Income(household=household, region_code=household.region_code)
         diff = assign_fields(income, values)
         if diff:
             income.save()
-            _record(household, None, "income", Change.Action.UPDATE if income.pk else
-                    Change.Action.CREATE, diff, actor)
+            _record(
+                household,
+                None,
+                "income",
+                Change.Action.UPDATE if income.pk else Change.Action.CREATE,
+                diff,
+                actor,
+            )
             changed = True
     return changed
 
@@ -181,10 +221,17 @@ def _add_events(household: Household, events: list[dict[str, Any]], actor: User 
         member = members.get(values.pop("id_number"))
         if household.events.filter(type=values["type"], date=values["date"], member=member).exists():
             continue
-        event = Event.objects.create(household=household, member=member, created_by=actor,
-                                     region_code=household.region_code, **values)
-        _record(household, member, "event", Change.Action.CREATE,
-                {"type": [None, event.type], "date": [None, event.date.isoformat()]}, actor)
+        event = Event.objects.create(
+            household=household, member=member, created_by=actor, region_code=household.region_code, **values
+        )
+        _record(
+            household,
+            member,
+            "event",
+            Change.Action.CREATE,
+            {"type": [None, event.type], "date": [None, event.date.isoformat()]},
+            actor,
+        )
         added = True
     return added
 
@@ -222,29 +269,54 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _record(household: Household, member: Member | None, entity: str, action: str,
-            diff: dict[str, list[Any]], actor: User | None, reason: str = "") -> None:
+def _record(
+    household: Household,
+    member: Member | None,
+    entity: str,
+    action: str,
+    diff: dict[str, list[Any]],
+    actor: User | None,
+    reason: str = "",
+) -> None:
     if not diff and action == Change.Action.UPDATE:
         return
-    Change.objects.create(household=household, member=member, entity=entity, action=action,
-                          changes=diff, actor=actor, reason=reason,
-                          region_code=household.region_code)
+    Change.objects.create(
+        household=household,
+        member=member,
+        entity=entity,
+        action=action,
+        changes=diff,
+        actor=actor,
+        reason=reason,
+        region_code=household.region_code,
+    )
 
 
 @transaction.atomic
-def member_move(*, member: Member, to_household: Household, relation: str,
-                actor: User | None = None, reason: str = "") -> Member:
+def member_move(
+    *, member: Member, to_household: Household, relation: str, actor: User | None = None, reason: str = ""
+) -> Member:
     """Move a member to another household (e.g. marriage); both households keep the history."""
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.relation == vocab.Relation.HEAD:
-        raise invalid("relation", member.name, f"「{member.name}」是户主，须先变更户主再迁移",
-                      "the head must be replaced before moving out")
+        raise invalid(
+            "relation",
+            member.name,
+            f"「{member.name}」是户主，须先变更户主再迁移",
+            "the head must be replaced before moving out",
+        )
     if to_household.status != vocab.HouseholdStatus.ACTIVE or not member.is_active:
-        raise invalid("household", to_household.household_no, "只能在在册户之间迁移在册成员",
-                      "only active members move between active households")
+        raise invalid(
+            "household",
+            to_household.household_no,
+            "只能在在册户之间迁移在册成员",
+            "only active members move between active households",
+        )
     source = member.household
-    diff = {"household": [source.household_no, to_household.household_no],
-            "relation": [member.relation, relation]}
+    diff = {
+        "household": [source.household_no, to_household.household_no],
+        "relation": [member.relation, relation],
+    }
     member.household, member.relation = to_household, relation
     member.version += 1
     member.save(update_fields=["household", "relation", "version", "updated_at"])
@@ -256,23 +328,36 @@ def member_move(*, member: Member, to_household: Household, relation: str,
 
 
 @transaction.atomic
-def member_record_death(*, member: Member, died_on: date, actor: User | None = None,
-                        new_head: Member | None = None) -> Member:
+def member_record_death(
+    *, member: Member, died_on: date, actor: User | None = None, new_head: Member | None = None
+) -> Member:
     """Record a death: the member stays on file as deceased, with a death event."""
     member = Member.objects.select_for_update().get(pk=member.pk)
     household = member.household
     survivors = household.members.filter(status=vocab.MemberStatus.ACTIVE).exclude(pk=member.pk)
-    if member.relation == vocab.Relation.HEAD and survivors.exists():
-        if new_head is None or new_head.household_id != household.pk or new_head.pk == member.pk:
-            raise invalid("new_head", None, "户主去世，须指定本户另一成员为新户主",
-                          "the head died: name another member of the household as the new head")
-    diff = {"status": [member.status, vocab.MemberStatus.DECEASED.value],
-            "status_date": [None, died_on.isoformat()]}
+    valid_heir = new_head is not None and survivors.filter(pk=new_head.pk).exists()
+    if member.relation == vocab.Relation.HEAD and survivors.exists() and not valid_heir:
+        raise invalid(
+            "new_head",
+            None,
+            "户主去世，须指定本户另一在册成员为新户主",
+            "the head died: name another active member of the household as the new head",
+        )
+    diff: dict[str, list[Any]] = {
+        "status": [member.status, vocab.MemberStatus.DECEASED.value],
+        "status_date": [None, died_on.isoformat()],
+    }
     member.status, member.status_date = vocab.MemberStatus.DECEASED, died_on
     member.version += 1
     member.save(update_fields=["status", "status_date", "version", "updated_at"])
-    Event.objects.create(household=household, member=member, type=vocab.EventType.DEATH,
-                         date=died_on, created_by=actor, region_code=household.region_code)
+    Event.objects.create(
+        household=household,
+        member=member,
+        type=vocab.EventType.DEATH,
+        date=died_on,
+        created_by=actor,
+        region_code=household.region_code,
+    )
     _record(household, member, "member", Change.Action.DEATH, diff, actor)
     if new_head is not None and member.relation == vocab.Relation.HEAD:
         _make_head(new_head, actor)
@@ -291,8 +376,9 @@ def _make_head(member: Member, actor: User | None) -> None:
 
 
 @transaction.atomic
-def household_move_out(*, household: Household, moved_on: date, actor: User | None = None,
-                       reason: str = "") -> Household:
+def household_move_out(
+    *, household: Household, moved_on: date, actor: User | None = None, reason: str = ""
+) -> Household:
     """The whole household leaves the district: it and its members stay on file as moved out."""
     household = Household.objects.select_for_update().get(pk=household.pk)
     if household.status != vocab.HouseholdStatus.ACTIVE:
@@ -301,13 +387,26 @@ def household_move_out(*, household: Household, moved_on: date, actor: User | No
         member.status, member.status_date = vocab.MemberStatus.MOVED_OUT, moved_on
         member.version += 1
         member.save(update_fields=["status", "status_date", "version", "updated_at"])
-        _record(household, member, "member", Change.Action.MOVE_OUT,
-                {"status": ["active", "moved_out"]}, actor, reason)
+        _record(
+            household,
+            member,
+            "member",
+            Change.Action.MOVE_OUT,
+            {"status": ["active", "moved_out"]},
+            actor,
+            reason,
+        )
     household.status, household.status_date = vocab.HouseholdStatus.MOVED_OUT, moved_on
     household.save(update_fields=["status", "status_date", "updated_at"])
-    _record(household, None, "household", Change.Action.MOVE_OUT,
-            {"status": ["active", "moved_out"], "status_date": [None, moved_on.isoformat()]},
-            actor, reason)
+    _record(
+        household,
+        None,
+        "household",
+        Change.Action.MOVE_OUT,
+        {"status": ["active", "moved_out"], "status_date": [None, moved_on.isoformat()]},
+        actor,
+        reason,
+    )
     _bump(household)
     return household
 

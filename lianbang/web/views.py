@@ -53,6 +53,8 @@ def _visible_ancestors(user: User, unit: Unit) -> list[Unit]:
 
 
 def _households_of(unit: Unit) -> list[Household]:
-    return list(Household.objects.filter(unit=unit, status="active")
-                .select_related("building", "grid")
-                .order_by("grid__code", "household_no")[:500])
+    return list(
+        Household.objects.filter(unit=unit, status="active")
+        .select_related("building", "grid")
+        .order_by("grid__code", "household_no")[:500]
+    )

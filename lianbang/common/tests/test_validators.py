@@ -22,15 +22,15 @@ def test_it_accepts_a_valid_id_number() -> None:
     assert normalize_id_number(VALID_ID) == VALID_ID
 
 
-@pytest.mark.parametrize("raw", [" 530113198001010014 ", "５３０１１３１９８００１０１００１４",
-                                 "530113 19800101 0014"])
+@pytest.mark.parametrize(
+    "raw", [" 530113198001010014 ", "５３０１１３１９８００１０１００１４", "530113 19800101 0014"]
+)
 def test_it_normalises_spaces_and_full_width_digits(raw: str) -> None:
     assert normalize_id_number(raw) == VALID_ID
 
 
 def test_it_accepts_a_lower_case_x_check_character() -> None:
-    first17 = next(f"5301131990010100{n}" for n in range(10)
-                   if id_check_char(f"5301131990010100{n}") == "X")
+    first17 = next(f"5301131990010100{n}" for n in range(10) if id_check_char(f"5301131990010100{n}") == "X")
     assert normalize_id_number(first17 + "x") == first17 + "X"
 
 
@@ -41,8 +41,10 @@ def test_it_rejects_a_wrong_check_character_and_says_which_is_right() -> None:
     assert "expected 4" in caught.value.reason.en
 
 
-@pytest.mark.parametrize("raw", ["53011319800101001", "5301131980010100144", "53011319801301001X",
-                                 "ABCDEF198001010014", "5.30113E+17"])
+@pytest.mark.parametrize(
+    "raw",
+    ["53011319800101001", "5301131980010100144", "53011319801301001X", "ABCDEF198001010014", "5.30113E+17"],
+)
 def test_it_rejects_malformed_id_numbers(raw: str) -> None:
     with pytest.raises(InvalidValue):
         normalize_id_number(raw)
@@ -64,10 +66,15 @@ def test_it_masks_the_id_number_keeping_region_and_last_four() -> None:
     assert mask_id_number(VALID_ID) == "530113********0014"
 
 
-@pytest.mark.parametrize("raw,expected", [("13812345678", "13812345678"),
-                                          ("138 1234 5678", "13812345678"),
-                                          ("+86 138-1234-5678", "13812345678"),
-                                          ("１３８１２３４５６７８", "13812345678")])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("13812345678", "13812345678"),
+        ("138 1234 5678", "13812345678"),
+        ("+86 138-1234-5678", "13812345678"),
+        ("１３８１２３４５６７８", "13812345678"),
+    ],
+)
 def test_it_normalises_mobile_numbers(raw: str, expected: str) -> None:
     assert normalize_phone(raw) == expected
 

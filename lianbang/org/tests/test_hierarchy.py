@@ -31,8 +31,7 @@ def test_moving_a_unit_re_parents_its_whole_subtree(tree: Tree) -> None:
     assert moved == ["幸福社区", "第一片区", "7栋党支部", "7栋1-6层党小组"]
     assert not Unit.objects.descendants(tree.community).exists()
     tree.floor_group.refresh_from_db()
-    assert tree.floor_group.ancestor_ids()[:3] == [tree.district.pk, tree.street.pk,
-                                                   other_community.pk]
+    assert tree.floor_group.ancestor_ids()[:3] == [tree.district.pk, tree.street.pk, other_community.pk]
 
 
 def test_a_unit_cannot_move_under_a_parent_of_the_wrong_level(tree: Tree) -> None:
@@ -49,8 +48,7 @@ def test_a_unit_needs_a_parent_one_level_up(tree: Tree) -> None:
 def test_subtree_queries_use_the_path_index(tree: Tree) -> None:
     sql, params = Unit.objects.subtree(tree.community).values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN {'QUERY PLAN ' if connection.vendor == 'sqlite' else ''}{sql}",
-                       params)
+        cursor.execute(f"EXPLAIN {'QUERY PLAN ' if connection.vendor == 'sqlite' else ''}{sql}", params)
         if connection.vendor == "postgresql":
             cursor.execute("SET enable_seqscan = off")
             cursor.execute(f"EXPLAIN {sql}", params)

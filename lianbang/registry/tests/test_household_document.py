@@ -29,7 +29,11 @@ def test_it_creates_a_household_from_the_interchange_document(tree: Tree, docume
     household = Household.objects.get(household_no="530113-000001")
     assert result.outcome == "created"
     assert (household.category, household.building, household.entrance, household.room) == (
-        "lifted_out", tree.building, "2", "302")
+        "lifted_out",
+        tree.building,
+        "2",
+        "302",
+    )
     head = household.members.get(relation="head")
     assert (head.name, head.sex, head.birth_date) == ("张三", "M", date(1980, 1, 1))
     assert (head.work_location, head.monthly_wage) == ("in_province", Decimal("3500.00"))
@@ -123,9 +127,13 @@ def test_it_rejects_the_same_id_twice_in_one_household(tree: Tree, document: dic
 
 def test_it_rejects_a_person_already_active_in_another_household(tree: Tree, document: dict) -> None:
     save(document)
-    other = {**document, "household_no": "530113-000002",
-             "address": {"building": "7", "unit": "1", "floor": 1, "room": "101"},
-             "members": [document["members"][0]], "events": []}
+    other = {
+        **document,
+        "household_no": "530113-000002",
+        "address": {"building": "7", "unit": "1", "floor": 1, "room": "101"},
+        "members": [document["members"][0]],
+        "events": [],
+    }
     error = refused(other)
     assert error.code == "duplicate_id"
     assert "530113-000001" in error.problems[0].message

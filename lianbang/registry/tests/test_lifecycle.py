@@ -28,16 +28,26 @@ def household(tree: Tree, document: dict[str, Any]) -> Household:
 
 @pytest.fixture
 def second_household(tree: Tree, document: dict[str, Any]) -> Household:
-    head = {"id_number": "530113196002020012", "name": "王五", "relation": "户主",
-            "labor_skill": "普通劳动力", "education": "小学", "medical_insurance": True}
-    other = {"household_no": "530113-000002", "category": "脱贫户",
-             "address": {"building": "7", "unit": "1", "floor": 1, "room": "101"},
-             "members": [head]}
+    head = {
+        "id_number": "530113196002020012",
+        "name": "王五",
+        "relation": "户主",
+        "labor_skill": "普通劳动力",
+        "education": "小学",
+        "medical_insurance": True,
+    }
+    other = {
+        "household_no": "530113-000002",
+        "category": "脱贫户",
+        "address": {"building": "7", "unit": "1", "floor": 1, "room": "101"},
+        "members": [head],
+    }
     return household_save_document(data=other, today=TODAY).household
 
 
 def test_moving_a_member_keeps_the_history_in_both_households(
-        household: Household, second_household: Household) -> None:
+    household: Household, second_household: Household
+) -> None:
     son = household.members.get(name="张小明")
     member_move(member=son, to_household=second_household, relation="grandson", reason="随祖父生活")
     son.refresh_from_db()
@@ -49,15 +59,18 @@ def test_moving_a_member_keeps_the_history_in_both_households(
 
 
 def test_the_head_cannot_move_away_without_a_new_head(
-        household: Household, second_household: Household) -> None:
+    household: Household, second_household: Household
+) -> None:
     with pytest.raises(ApplicationError):
-        member_move(member=household.members.get(relation="head"), to_household=second_household,
-                    relation="son")
+        member_move(
+            member=household.members.get(relation="head"), to_household=second_household, relation="son"
+        )
     assert household.members.filter(relation="head").count() == 1
 
 
 def test_a_spouse_cannot_join_a_household_whose_head_has_the_same_sex(
-        household: Household, second_household: Household) -> None:
+    household: Household, second_household: Household
+) -> None:
     son = household.members.get(name="张小明")
     with pytest.raises(ApplicationError):
         member_move(member=son, to_household=second_household, relation="spouse")
@@ -86,19 +99,24 @@ def test_when_the_head_dies_another_member_must_become_head(household: Household
 
 
 def test_moving_out_frees_the_id_numbers_and_keeps_the_records(
-        household: Household, document: dict[str, Any]) -> None:
+    household: Household, document: dict[str, Any]
+) -> None:
     household_move_out(household=household, moved_on=date(2026, 11, 20), reason="投亲")
     household.refresh_from_db()
     assert household.status == "moved_out"
     assert set(household.members.values_list("status", flat=True)) == {"moved_out"}
-    again = {**document, "household_no": "530113-000009",
-             "address": {"building": "7", "unit": "1", "floor": 2, "room": "201"}}
+    again = {
+        **document,
+        "household_no": "530113-000009",
+        "address": {"building": "7", "unit": "1", "floor": 2, "room": "201"},
+    }
     household_save_document(data=again, today=TODAY)
     assert Member.objects.filter(id_number="530113198001010014").count() == 2
 
 
 def test_load_commits_good_households_and_reports_every_bad_one(
-        tree: Tree, document: dict[str, Any], tmp_path: Path, capsys: Any) -> None:
+    tree: Tree, document: dict[str, Any], tmp_path: Path, capsys: Any
+) -> None:
     bad = json.loads(json.dumps(document))
     bad["household_no"] = "530113-000002"
     bad["address"]["room"] = "303"
@@ -113,8 +131,9 @@ def test_load_commits_good_households_and_reports_every_bad_one(
     assert list(Household.objects.values_list("household_no", flat=True)) == ["530113-000001"]
 
 
-def test_load_twice_changes_nothing(tree: Tree, document: dict[str, Any], tmp_path: Path,
-                                    capsys: Any) -> None:
+def test_load_twice_changes_nothing(
+    tree: Tree, document: dict[str, Any], tmp_path: Path, capsys: Any
+) -> None:
     path = tmp_path / "one.json"
     path.write_text(json.dumps([document], ensure_ascii=False), encoding="utf-8")
     call_command("load", str(path))

@@ -33,7 +33,8 @@ def test_a_wrong_password_is_refused_with_a_message(client: Client, area_leader:
 
 
 def test_an_official_lands_on_their_unit_with_its_figures(
-        client: Client, area_leader: User, tree: Tree, document: dict[str, Any]) -> None:
+    client: Client, area_leader: User, tree: Tree, document: dict[str, Any]
+) -> None:
     household_save_document(data=document)
     client.post("/login/", {"username": "area1", "password": "Lianbang@2026"})
     page = client.get("/", follow=True).content.decode()
@@ -42,8 +43,7 @@ def test_an_official_lands_on_their_unit_with_its_figures(
     assert "7栋党支部" in page
 
 
-def test_a_unit_outside_the_users_subtree_is_not_found(
-        client: Client, area_leader: User, tree: Tree) -> None:
+def test_a_unit_outside_the_users_subtree_is_not_found(client: Client, area_leader: User, tree: Tree) -> None:
     other = unit_create(level=3, name="别的社区", parent=tree.street)
     client.force_login(area_leader)
     assert client.get(f"/units/{other.pk}/").status_code == 404
@@ -52,7 +52,8 @@ def test_a_unit_outside_the_users_subtree_is_not_found(
 
 
 def test_the_floor_group_page_lists_its_households(
-        client: Client, area_leader: User, tree: Tree, document: dict[str, Any]) -> None:
+    client: Client, area_leader: User, tree: Tree, document: dict[str, Any]
+) -> None:
     document["grid"] = "G-0001"
     household_save_document(data=document)
     client.force_login(area_leader)

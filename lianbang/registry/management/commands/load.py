@@ -28,16 +28,21 @@ class Command(BaseCommand):
     def _print(self, report: LoadReport, *, english: bool) -> None:
         for rejection in report.rejected:
             error = rejection.error
-            self.stderr.write(f"#{rejection.index} {rejection.household_no}: "
-                              f"{error.message_en if english else error.message}")
+            self.stderr.write(
+                f"#{rejection.index} {rejection.household_no}: "
+                f"{error.message_en if english else error.message}"
+            )
             for problem in error.problems:
                 text = problem.message_en if english else problem.message
                 self.stderr.write(f"    {problem.path}: {text}")
         for number, warning in report.warnings:
-            self.stdout.write(f"warning {number} {warning.path}: "
-                              f"{warning.message_en if english else warning.message}")
-        self.stdout.write(f"created {report.created}, updated {report.updated}, "
-                          f"unchanged {report.unchanged}, rejected {len(report.rejected)}")
+            self.stdout.write(
+                f"warning {number} {warning.path}: {warning.message_en if english else warning.message}"
+            )
+        self.stdout.write(
+            f"created {report.created}, updated {report.updated}, "
+            f"unchanged {report.unchanged}, rejected {len(report.rejected)}"
+        )
 
 
 def _read_documents(path: Path) -> list[Any]:

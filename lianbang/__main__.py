@@ -1,0 +1,3 @@
+from lianbang.cli import main
+
+main()
