@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -17,7 +17,7 @@ from lianbang.org.models import Building, MicroGrid, Unit
 from lianbang.registry import vocab
 from lianbang.registry.document import HouseholdDraft, MemberDraft, parse_household_document
 from lianbang.registry.invariants import MemberFacts, check_household_members
-from lianbang.registry.models import Change, Event, Household, Income, Member
+from lianbang.registry.models import Change, Event, Household, Income, Member, Visit
 
 CENT = Decimal("0.01")
 Outcome = Literal["created", "updated", "unchanged"]
@@ -415,3 +415,37 @@ def _bump(household: Household) -> None:
     household.refresh_from_db(fields=["version"])
     household.version += 1
     household.save(update_fields=["version", "updated_at"])
+
+
+def visit_record(
+    *,
+    household: Household,
+    visitor: User | None,
+    visited_at: datetime,
+    purpose: str = "",
+    all_well: bool = True,
+    notes: str = "",
+    needs: str = "",
+) -> Visit:
+    """A visit (走访) to a household in the registry."""
+    if household.status != vocab.HouseholdStatus.ACTIVE:
+        raise invalid(
+            "household",
+            household.household_no,
+            "该户已不在册，不能登记走访",
+            "the household is no longer active",
+        )
+    if visited_at > timezone.now():
+        raise invalid(
+            "visited_at", visited_at.isoformat(), "走访时间不能晚于现在", "a visit cannot be in the future"
+        )
+    return Visit.objects.create(
+        household=household,
+        visitor=visitor,
+        visited_at=visited_at,
+        purpose=purpose[:50],
+        all_well=all_well,
+        notes=notes,
+        needs=needs,
+        region_code=household.region_code,
+    )

@@ -8,6 +8,7 @@ import pytest
 
 from lianbang.common.errors import ApplicationError
 from lianbang.conftest import Tree
+from lianbang.registry.export import household_to_document
 from lianbang.registry.models import Change, Event, Household, Income, Member
 from lianbang.registry.services import household_save_document
 
@@ -193,3 +194,12 @@ def _with_check(first17: str) -> str:
     from lianbang.common.validators import id_check_char
 
     return first17 + id_check_char(first17)
+
+
+def test_a_household_read_out_as_a_document_saves_back_unchanged(tree: Tree, document: dict) -> None:
+    household = save(document).household
+    exported = household_to_document(household)
+    assert exported["members"][0]["relation"] == "户主"
+    assert exported["members"][0]["employment"]["location"] == "县外省内"
+    assert exported["incomes"][0]["property"] == "300.00"
+    assert save(exported).outcome == "unchanged"

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from lianbang.common.errors import ApplicationError
 from lianbang.conftest import Tree
@@ -16,6 +17,7 @@ from lianbang.registry.services import (
     household_save_document,
     member_move,
     member_record_death,
+    visit_record,
 )
 
 TODAY = date(2026, 11, 29)
@@ -146,3 +148,12 @@ def test_load_names_an_unreadable_file(tmp_path: Path) -> None:
     path.write_text("[{", encoding="utf-8")
     with pytest.raises(CommandError, match="cannot read"):
         call_command("load", str(path))
+
+
+def test_a_visit_is_recorded_and_a_future_one_refused(household: Household) -> None:
+    when = timezone.now() - timedelta(hours=2)
+    visit = visit_record(household=household, visitor=None, visited_at=when, notes="一切正常")
+    assert household.visits.get() == visit
+    with pytest.raises(ApplicationError) as caught:
+        visit_record(household=household, visitor=None, visited_at=timezone.now() + timedelta(days=1))
+    assert caught.value.problems[0].path == "visited_at"

@@ -64,3 +64,9 @@ def test_the_floor_group_page_lists_its_households(
 def test_the_api_answers_its_health_check(client: Client, db: None) -> None:
     body = client.get("/api/v1/health").json()
     assert body["status"] == "ok"
+
+
+def test_english_is_available(client: Client, db: None) -> None:
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    page = client.get("/login/").content.decode()
+    assert "Log in" in page and "User name" in page
