@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "lianbang.org",
     "lianbang.accounts",
     "lianbang.registry",
+    "lianbang.monitoring",
     "lianbang.demo",
     "lianbang.web",
 ]

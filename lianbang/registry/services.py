@@ -18,6 +18,7 @@ from lianbang.registry import vocab
 from lianbang.registry.document import HouseholdDraft, MemberDraft, parse_household_document
 from lianbang.registry.invariants import MemberFacts, check_household_members
 from lianbang.registry.models import Change, Event, Household, Income, Member, Visit
+from lianbang.registry.signals import household_changed
 
 CENT = Decimal("0.01")
 Outcome = Literal["created", "updated", "unchanged"]
@@ -69,6 +70,8 @@ def _save_draft(draft: HouseholdDraft, actor: User | None) -> SaveResult:
         household.version += 1
         household.save(update_fields=["version", "updated_at"])
     outcome: Outcome = "created" if existing is None else ("updated" if changed else "unchanged")
+    if outcome != "unchanged":
+        _changed(household, f"document_{outcome}")
     return SaveResult(household, outcome, draft.warnings)
 
 
@@ -323,7 +326,7 @@ def member_move(
     _check_rows(to_household)
     for household in (source, to_household):
         _record(household, member, "member", Change.Action.MOVE, diff, actor, reason)
-        _bump(household)
+        _bump(household, "member_move")
     return member
 
 
@@ -362,7 +365,7 @@ def member_record_death(
     if new_head is not None and member.relation == vocab.Relation.HEAD:
         _make_head(new_head, actor)
     _check_rows(household)
-    _bump(household)
+    _bump(household, "member_death")
     return member
 
 
@@ -407,14 +410,20 @@ def household_move_out(
         actor,
         reason,
     )
-    _bump(household)
+    _bump(household, "household_move_out")
     return household
 
 
-def _bump(household: Household) -> None:
+def _bump(household: Household, cause: str) -> None:
     household.refresh_from_db(fields=["version"])
     household.version += 1
     household.save(update_fields=["version", "updated_at"])
+    _changed(household, cause)
+
+
+def _changed(household: Household, cause: str) -> None:
+    """Tell listeners (the monitoring engine) in this transaction that the household changed."""
+    household_changed.send(sender=Household, household_id=household.pk, cause=cause)
 
 
 def visit_record(

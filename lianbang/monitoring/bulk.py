@@ -1,0 +1,216 @@
+"""Re-judging every household set-based: the plan's SELECT into a temporary table, then a
+handful of INSERT … SELECT / UPDATE … FROM statements. No Python loop over households."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
+from django.utils import timezone
+
+from lianbang.monitoring.engine import make_plan
+from lianbang.monitoring.models import EvaluationRun, RuleSet
+from lianbang.monitoring.plan import Plan
+from lianbang.monitoring.selectors import active_rule_set, computed_label_specs, rule_specs
+from lianbang.monitoring.sql import Sql, combine
+
+
+@dataclass(frozen=True)
+class BulkReport:
+    households: int
+    lights_changed: int
+    seconds_judging: float
+    seconds_writing: float
+
+
+def households_evaluate_all(*, as_of: date, cause: str = "bulk") -> BulkReport:
+    """Judge every active household with the active rule set; keep the changes."""
+    rule_set = active_rule_set()
+    if rule_set is None:
+        return BulkReport(0, 0, 0.0, 0.0)
+    run = EvaluationRun.objects.create(as_of=as_of, rule_set_version=rule_set.version, cause=cause)
+    try:
+        report = _evaluate_all(rule_set, as_of, cause)
+    except Exception as exc:
+        EvaluationRun.objects.filter(pk=run.pk).update(
+            status=EvaluationRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    EvaluationRun.objects.filter(pk=run.pk).update(
+        status=EvaluationRun.Status.DONE,
+        households=report.households,
+        lights_changed=report.lights_changed,
+        finished_at=timezone.now(),
+    )
+    return report
+
+
+@transaction.atomic
+def _evaluate_all(rule_set: RuleSet, as_of: date, cause: str) -> BulkReport:
+    plan = make_plan(
+        as_of=as_of,
+        rules=rule_specs(rule_set),
+        labels=computed_label_specs(),
+        household_ids=None,
+        recent_days=rule_set.recent_days,
+    )
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        _create_judgements(cursor, plan)
+        judged = time.perf_counter()
+        households = _count(cursor, "SELECT COUNT(*) FROM monitoring_new")
+        changed = _write_lights(cursor, rule_set.version, as_of, cause)
+        _write_labels(cursor, plan)
+        _drop_temporaries(cursor)
+    return BulkReport(households, changed, judged - started, time.perf_counter() - judged)
+
+
+def _execute(cursor: CursorWrapper, sql: Sql) -> None:
+    cursor.execute(sql.text, sql.params)
+
+
+def _count(cursor: CursorWrapper, text: str) -> int:
+    cursor.execute(text, ())
+    row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _drop_temporaries(cursor: CursorWrapper) -> None:
+    for table in ("monitoring_eval", "monitoring_new", "monitoring_new_labels"):
+        cursor.execute(f"DROP TABLE IF EXISTS {table}", ())
+
+
+def _create_judgements(cursor: CursorWrapper, plan: Plan) -> None:
+    _drop_temporaries(cursor)
+    _execute(cursor, plan.select.wrap("CREATE TEMPORARY TABLE monitoring_eval AS {}"))
+    rule_color = _rule_color(plan)
+    final = combine(
+        "CREATE TEMPORARY TABLE monitoring_new AS SELECT j.household_id, j.region_code, "
+        "j.income_missing, CASE "
+        "WHEN hl.floor_color = 'red' OR {} = 'red' THEN 'red' "
+        "WHEN hl.floor_color = 'yellow' OR {} = 'yellow' THEN 'yellow' ELSE 'green' END AS color, "
+        "{} AS rules_json, hl.color AS old_color, hl.rules AS old_rules, "
+        "hl.income_missing AS old_income_missing "
+        "FROM monitoring_eval j LEFT JOIN monitoring_householdlight hl "
+        "ON hl.household_id = j.household_id",
+        rule_color,
+        rule_color,
+        _rules_json(plan),
+    )
+    _execute(cursor, final)
+
+
+def _rule_color(plan: Plan) -> Sql:
+    def any_of(color: str) -> str:
+        flags = [f"j.{plan.rule_column(i)} = 1" for i, r in enumerate(plan.rules) if r.color == color]
+        return " OR ".join(flags) or "1 = 0"
+
+    return Sql(
+        f"(CASE WHEN {any_of('red')} THEN 'red' WHEN {any_of('yellow')} THEN 'yellow' ELSE 'green' END)"
+    )
+
+
+def _rules_json(plan: Plan) -> Sql:
+    """The fired rule codes as a JSON array text, in rule order; codes travel as parameters."""
+    if not plan.rules:
+        return Sql("'[]'")
+    pieces = [
+        combine(f"CASE WHEN j.{plan.rule_column(i)} = 1 THEN {{}} ELSE '' END", Sql.value(f',"{rule.code}"'))
+        for i, rule in enumerate(plan.rules)
+    ]
+    joined = Sql.join(" || ", pieces)
+    return combine("('[' || SUBSTR({}, 2) || ']')", joined)
+
+
+def _json(expression: str) -> str:
+    return f"CAST({expression} AS jsonb)" if connection.vendor == "postgresql" else f"json({expression})"
+
+
+def _write_lights(cursor: CursorWrapper, version: int, as_of: date, cause: str) -> int:
+    now = timezone.now()
+    rules_differ = f"{_json('n.old_rules')} <> {_json('n.rules_json')}"
+    differs = f"(n.old_color IS NULL OR n.old_color <> n.color OR {rules_differ})"
+    changes = combine(
+        "INSERT INTO monitoring_lightchange (household_id, from_color, to_color, rules, "
+        "rule_set_version, as_of, cause, changed_at, region_code) "
+        f"SELECT n.household_id, COALESCE(n.old_color, ''), n.color, {_json('n.rules_json')}, "
+        f"{{}}, {{}}, {{}}, {{}}, n.region_code FROM monitoring_new n WHERE {differs}",
+        Sql.value(version),
+        Sql.value(as_of),
+        Sql.value(cause),
+        Sql.value(now),
+    )
+    _execute(cursor, changes)
+    changed = cursor.rowcount
+    _update_lights(cursor, differs, version, as_of, now)
+    _insert_lights(cursor, version, as_of, now)
+    return changed
+
+
+def _update_lights(cursor: CursorWrapper, differs: str, version: int, as_of: date, now: object) -> None:
+    missing_changed = "(n.old_income_missing <> (n.income_missing = 1))"
+    if connection.vendor == "sqlite":
+        missing_changed = "(n.old_income_missing <> n.income_missing)"
+    update = combine(
+        "UPDATE monitoring_householdlight SET color = n.color, "
+        f"rules = {_json('n.rules_json')}, income_missing = (n.income_missing = 1), "
+        "rule_set_version = {}, as_of = {}, since = {} FROM monitoring_new n "
+        "WHERE monitoring_householdlight.household_id = n.household_id "
+        f"AND n.old_color IS NOT NULL AND ({differs} OR {missing_changed})",
+        Sql.value(version),
+        Sql.value(as_of),
+        Sql.value(now),
+    )
+    _execute(cursor, update)
+
+
+def _insert_lights(cursor: CursorWrapper, version: int, as_of: date, now: object) -> None:
+    insert = combine(
+        "INSERT INTO monitoring_householdlight (household_id, color, rules, income_missing, "
+        "floor_color, rule_set_version, as_of, since, region_code) "
+        f"SELECT n.household_id, n.color, {_json('n.rules_json')}, (n.income_missing = 1), "
+        "'green', {}, {}, {}, n.region_code FROM monitoring_new n WHERE n.old_color IS NULL",
+        Sql.value(version),
+        Sql.value(as_of),
+        Sql.value(now),
+    )
+    _execute(cursor, insert)
+
+
+def _write_labels(cursor: CursorWrapper, plan: Plan) -> None:
+    """Computed labels follow the judgement: add the new ones, remove those that no longer hold."""
+    if not plan.labels:
+        return
+    branches = [
+        combine(
+            f"SELECT household_id, {{}} AS label_id FROM monitoring_eval WHERE {plan.label_column(i)} = 1",
+            Sql.value(label.label_id),
+        )
+        for i, label in enumerate(plan.labels)
+    ]
+    _execute(
+        cursor, Sql.join(" UNION ALL ", branches).wrap("CREATE TEMPORARY TABLE monitoring_new_labels AS {}")
+    )
+    ids = Sql.join(", ", [Sql.value(label.label_id) for label in plan.labels])
+    _execute(
+        cursor,
+        ids.wrap(
+            "DELETE FROM monitoring_householdlabel WHERE label_id IN ({}) "
+            "AND household_id IN (SELECT household_id FROM monitoring_eval) "
+            "AND NOT EXISTS (SELECT 1 FROM monitoring_new_labels n WHERE "
+            "n.household_id = monitoring_householdlabel.household_id "
+            "AND n.label_id = monitoring_householdlabel.label_id)"
+        ),
+    )
+    _execute(
+        cursor,
+        Sql.value(timezone.now()).wrap(
+            "INSERT INTO monitoring_householdlabel (household_id, label_id, set_at, region_code) "
+            "SELECT n.household_id, n.label_id, {}, h.region_code FROM monitoring_new_labels n "
+            "JOIN registry_household h ON h.id = n.household_id WHERE NOT EXISTS (SELECT 1 FROM "
+            "monitoring_householdlabel x WHERE x.household_id = n.household_id AND x.label_id = n.label_id)"
+        ),
+    )

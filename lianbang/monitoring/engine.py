@@ -1,0 +1,148 @@
+"""Judging households: run the plan, turn rows into lights, keep the history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from lianbang.monitoring.facts import Context
+from lianbang.monitoring.models import COLOR_RANK, Color, HouseholdLabel, HouseholdLight, LightChange, RuleSet
+from lianbang.monitoring.plan import LabelSpec, Plan, RuleSpec, build_plan
+from lianbang.monitoring.selectors import (
+    active_rule_set,
+    computed_label_specs,
+    lines_for,
+    region_codes_of,
+    rule_specs,
+)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    household_id: int
+    region_code: str
+    color: str
+    rules: list[str]
+    labels: list[int]
+    income_missing: bool
+
+
+def context_for(as_of: date, rule_set: RuleSet | None) -> Context:
+    days = rule_set.recent_days if rule_set else 90
+    return Context(as_of=as_of, recent_days=days, vendor=connection.vendor)
+
+
+def make_plan(
+    *,
+    as_of: date,
+    rules: list[RuleSpec],
+    labels: list[LabelSpec],
+    household_ids: list[int] | None,
+    recent_days: int = 90,
+) -> Plan:
+    ctx = Context(as_of=as_of, recent_days=recent_days, vendor=connection.vendor)
+    lines = lines_for(region_codes_of(household_ids), as_of)
+    return build_plan(ctx, rules, labels, lines, household_ids)
+
+
+def judge(plan: Plan) -> list[Judgement]:
+    with connection.cursor() as cursor:
+        cursor.execute(plan.select.text, plan.select.params)
+        return [_judgement(plan, row) for row in cursor.fetchall()]
+
+
+def _judgement(plan: Plan, row: tuple[object, ...]) -> Judgement:
+    household_id, region_code, income_missing, *flags = row
+    rule_flags, label_flags = flags[: len(plan.rules)], flags[len(plan.rules) :]
+    fired = [rule for rule, flag in zip(plan.rules, rule_flags, strict=True) if flag]
+    labels = [label.label_id for label, flag in zip(plan.labels, label_flags, strict=True) if flag]
+    return Judgement(
+        int(str(household_id)),
+        str(region_code),
+        color_of(fired),
+        [r.code for r in fired],
+        labels,
+        bool(income_missing),
+    )
+
+
+def color_of(fired: list[RuleSpec]) -> str:
+    colors = {rule.color for rule in fired}
+    if Color.RED in colors:
+        return Color.RED
+    return Color.YELLOW if Color.YELLOW in colors else Color.GREEN
+
+
+def higher(a: str, b: str) -> str:
+    return a if COLOR_RANK[Color(a)] >= COLOR_RANK[Color(b)] else b
+
+
+@transaction.atomic
+def household_evaluate(*, household_id: int, cause: str, as_of: date | None = None) -> HouseholdLight | None:
+    """Re-judge one household now (the incremental path); None if no rule set is active."""
+    rule_set = active_rule_set()
+    if rule_set is None:
+        return None
+    day = as_of or timezone.localdate()
+    plan = make_plan(
+        as_of=day,
+        rules=rule_specs(rule_set),
+        labels=computed_label_specs(),
+        household_ids=[household_id],
+        recent_days=rule_set.recent_days,
+    )
+    judgements = judge(plan)
+    if not judgements:
+        return None
+    return apply_judgement(judgements[0], rule_set.version, day, cause)
+
+
+def apply_judgement(judgement: Judgement, version: int, as_of: date, cause: str) -> HouseholdLight:
+    """Store a judgement; a change of colour or of the rules fired is kept as a LightChange."""
+    light = HouseholdLight.objects.select_for_update().filter(household_id=judgement.household_id).first()
+    floor = light.floor_color if light else Color.GREEN
+    color = higher(judgement.color, floor)
+    changed = light is None or light.color != color or light.rules != judgement.rules
+    if changed:
+        LightChange.objects.create(
+            household_id=judgement.household_id,
+            from_color=light.color if light else "",
+            to_color=color,
+            rules=judgement.rules,
+            rule_set_version=version,
+            as_of=as_of,
+            cause=cause,
+            changed_at=timezone.now(),
+            region_code=judgement.region_code,
+        )
+    if changed or light is None or light.income_missing != judgement.income_missing:
+        light = light or HouseholdLight(household_id=judgement.household_id, floor_color=floor)
+        light.color, light.rules = color, judgement.rules
+        light.income_missing = judgement.income_missing
+        light.rule_set_version, light.as_of, light.since = version, as_of, timezone.now()
+        light.region_code = judgement.region_code
+        light.save()
+    _sync_labels(judgement)
+    return light
+
+
+def _sync_labels(judgement: Judgement) -> None:
+    """Computed labels follow the data; manual ones (set by a person) are left alone."""
+    held = set(
+        HouseholdLabel.objects.filter(
+            household_id=judgement.household_id, label__kind="computed"
+        ).values_list("label_id", flat=True)
+    )
+    wanted = set(judgement.labels)
+    HouseholdLabel.objects.filter(household_id=judgement.household_id, label_id__in=held - wanted).delete()
+    HouseholdLabel.objects.bulk_create(
+        [
+            HouseholdLabel(
+                household_id=judgement.household_id, label_id=label_id, region_code=judgement.region_code
+            )
+            for label_id in sorted(wanted - held)
+        ]
+    )

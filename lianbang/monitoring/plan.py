@@ -1,0 +1,148 @@
+"""The one SELECT that judges households: facts, rules and labels in a single grouped pass.
+
+The same statement serves one household (the incremental path, filtered by id) and all of
+them (the bulk path, wrapped in a set-based write).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from lianbang.monitoring.conditions import Aggregates, Compiler
+from lianbang.monitoring.facts import FACTS, Context
+from lianbang.monitoring.sql import Sql, combine
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    code: str
+    color: str
+    condition: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LabelSpec:
+    label_id: int
+    code: str
+    condition: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Plan:
+    select: Sql
+    rules: list[RuleSpec]
+    labels: list[LabelSpec]
+
+    def rule_column(self, index: int) -> str:
+        return f"r_{index}"
+
+    def label_column(self, index: int) -> str:
+        return f"l_{index}"
+
+
+def build_plan(
+    ctx: Context,
+    rules: list[RuleSpec],
+    labels: list[LabelSpec],
+    lines: dict[str, int],
+    household_ids: list[int] | None = None,
+) -> Plan:
+    compiler = Compiler(ctx)
+    columns = [
+        Sql("h.id AS household_id"),
+        Sql("h.region_code AS region_code"),
+        Sql("CASE WHEN ci.id IS NULL THEN 1 ELSE 0 END AS income_missing"),
+        *[_flag(compiler.compile(r.condition), f"r_{i}") for i, r in enumerate(rules)],
+        *[_flag(compiler.compile(lb.condition), f"l_{i}") for i, lb in enumerate(labels)],
+    ]
+    select = Sql.join(",\n  ", columns).wrap("SELECT\n  {}\nFROM registry_household h")
+    select = select + _joins(ctx, compiler.aggregates, lines, household_ids)
+    select = select + _where(household_ids)
+    return Plan(select, rules, labels)
+
+
+def _flag(condition: Sql, name: str) -> Sql:
+    return condition.wrap(f"CASE WHEN {{}} THEN 1 ELSE 0 END AS {name}")
+
+
+def _ids_filter(column: str, household_ids: list[int] | None) -> Sql:
+    if household_ids is None:
+        return Sql("")
+    marks = Sql.join(", ", [Sql.value(i) for i in household_ids])
+    return marks.wrap(f" AND {column} IN ({{}})")
+
+
+def _joins(
+    ctx: Context, aggregates: Aggregates, lines: dict[str, int], household_ids: list[int] | None
+) -> Sql:
+    current_year = combine(
+        "\nLEFT JOIN (SELECT household_id, MAX(year) AS year FROM registry_income "
+        "WHERE year <= {}{} GROUP BY household_id) cy ON cy.household_id = h.id",
+        Sql.value(ctx.as_of.year),
+        _ids_filter("household_id", household_ids),
+    )
+    incomes = Sql(
+        "\nLEFT JOIN registry_income ci ON ci.household_id = h.id AND ci.year = cy.year"
+        "\nLEFT JOIN registry_income pi ON pi.household_id = h.id AND pi.year = cy.year - 1"
+    )
+    return (
+        current_year
+        + incomes
+        + _member_join(ctx, aggregates, household_ids)
+        + _event_join(ctx, aggregates, household_ids)
+        + _line_join(lines)
+    )
+
+
+def _member_join(ctx: Context, aggregates: Aggregates, household_ids: list[int] | None) -> Sql:
+    labour = FACTS["labour"].sql(ctx)
+    fixed = [
+        Sql("SUM(CASE WHEN m.status = 'active' THEN 1 ELSE 0 END) AS active_members"),
+        labour.wrap("SUM(CASE WHEN {} THEN 1 ELSE 0 END) AS labour_members"),
+        labour.wrap(
+            "SUM(CASE WHEN {} AND m.work_location <> '' THEN 1 ELSE 0 END) AS employed_labour_members"
+        ),
+    ]
+    extra = [_aggregate(key, name) for key, name in aggregates.member.items()]
+    body = Sql.join(", ", fixed + extra)
+    return combine(
+        "\nLEFT JOIN (SELECT m.household_id, {} FROM registry_member m WHERE 1 = 1{} "
+        "GROUP BY m.household_id) ma ON ma.household_id = h.id",
+        body,
+        _ids_filter("m.household_id", household_ids),
+    )
+
+
+def _event_join(ctx: Context, aggregates: Aggregates, household_ids: list[int] | None) -> Sql:
+    if not aggregates.event:
+        return Sql("")
+    body = Sql.join(", ", [_aggregate(key, name) for key, name in aggregates.event.items()])
+    # Anything dated after the evaluation date is ignored (DOMAIN §4).
+    return combine(
+        "\nLEFT JOIN (SELECT e.household_id, {} FROM registry_event e "
+        "LEFT JOIN registry_member em ON em.id = e.member_id WHERE e.date <= {}{} "
+        "GROUP BY e.household_id) ea ON ea.household_id = h.id",
+        body,
+        Sql.value(ctx.as_of),
+        _ids_filter("e.household_id", household_ids),
+    )
+
+
+def _aggregate(key: Sql, name: str) -> Sql:
+    function, condition = key.text.split("|", 1)
+    return Sql(f"{function}(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {name}", key.params)
+
+
+def _line_join(lines: dict[str, int]) -> Sql:
+    if not lines:
+        return Sql("\nLEFT JOIN (SELECT NULL AS region_code, NULL AS amount_fen) lines ON 1 = 0")
+    rows = [
+        combine("SELECT {} AS region_code, {} AS amount_fen", Sql.value(region), Sql.value(fen))
+        for region, fen in sorted(lines.items())
+    ]
+    return Sql.join(" UNION ALL ", rows).wrap("\nLEFT JOIN ({}) lines ON lines.region_code = h.region_code")
+
+
+def _where(household_ids: list[int] | None) -> Sql:
+    return Sql("\nWHERE h.status = 'active'") + _ids_filter("h.id", household_ids)

@@ -1,0 +1,47 @@
+"""Reads the engine needs: the active rule set, computed labels and monitoring lines."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from lianbang.monitoring.models import Label, MonitoringLine, RuleSet
+from lianbang.monitoring.plan import LabelSpec, RuleSpec
+from lianbang.registry.models import Household
+
+
+def active_rule_set() -> RuleSet | None:
+    return RuleSet.objects.filter(status=RuleSet.Status.ACTIVE).prefetch_related("rules").first()
+
+
+def rule_specs(rule_set: RuleSet) -> list[RuleSpec]:
+    return [RuleSpec(r.code, r.color, r.condition) for r in rule_set.rules.all()]
+
+
+def computed_label_specs() -> list[LabelSpec]:
+    labels = Label.objects.filter(kind=Label.Kind.COMPUTED, active=True).order_by("pk")
+    return [LabelSpec(lb.pk, lb.code, lb.condition or {}) for lb in labels]
+
+
+def line_fen(region_code: str, year: int) -> int | None:
+    """监测线 in fen: the longest matching region prefix, its entry for ``year`` or the latest
+    earlier one."""
+    candidates = MonitoringLine.objects.filter(year__lte=year).order_by("-year")
+    best: MonitoringLine | None = None
+    for line in candidates:
+        if region_code.startswith(line.region_prefix) and (
+            best is None or len(line.region_prefix) > len(best.region_prefix)
+        ):
+            best = line
+    return None if best is None else int(best.amount * 100)
+
+
+def lines_for(region_codes: set[str], as_of: date) -> dict[str, int]:
+    found = {code: line_fen(code, as_of.year) for code in region_codes}
+    return {code: fen for code, fen in found.items() if fen is not None}
+
+
+def region_codes_of(household_ids: list[int] | None) -> set[str]:
+    rows = (
+        Household.objects.all() if household_ids is None else Household.objects.filter(pk__in=household_ids)
+    )
+    return set(rows.values_list("region_code", flat=True).distinct())
