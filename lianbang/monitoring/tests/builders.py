@@ -25,8 +25,13 @@ def person_id(birth: date, male: bool) -> str:
 
 def member(birth: date, *, male: bool = True, relation: str = "之子", **fields: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "id_number": person_id(birth, male), "name": f"成员{birth:%Y%m%d}", "relation": relation,
-        "health": "健康", "labor_skill": "普通劳动力", "education": "初中", "medical_insurance": True,
+        "id_number": person_id(birth, male),
+        "name": f"成员{birth:%Y%m%d}",
+        "relation": relation,
+        "health": "健康",
+        "labor_skill": "普通劳动力",
+        "education": "初中",
+        "medical_insurance": True,
     }
     data.update(fields)
     return data
@@ -39,13 +44,20 @@ def job(since: str = "2024-01-01") -> dict[str, Any]:
 def green_family() -> dict[str, Any]:
     """Two employed adults and a pupil; 20,000 元 per head in both years; all secure."""
     return {
-        "household_no": "530113-900001", "category": "脱贫户",
+        "household_no": "530113-900001",
+        "category": "脱贫户",
         "address": {"building": "7", "unit": "1", "floor": 2, "room": "201"},
         "members": [
             member(date(1980, 5, 1), relation="户主", employment=job()),
             member(date(1982, 6, 1), male=False, relation="配偶", employment=job()),
-            member(date(2012, 9, 1), male=False, relation="之女", labor_skill="无劳动力",
-                   education=None, schooling="初中"),
+            member(
+                date(2012, 9, 1),
+                male=False,
+                relation="之女",
+                labor_skill="无劳动力",
+                education=None,
+                schooling="初中",
+            ),
         ],
         "incomes": [income(2025, 60000), income(2026, 60000)],
         "events": [],
