@@ -131,6 +131,9 @@ CSRF_COOKIE_SECURE = IS_PRODUCTION
 
 # The district whose code prefixes household numbers and partitions large tables.
 LIANBANG_REGION_CODE = env_str("LIANBANG_REGION_CODE", "530113")
+# Run queued jobs (e.g. a full re-judgement after a rule change) in-process when the request
+# commits. Production sets 0 and runs the worker: `lianbang evaluate --queued`.
+LIANBANG_JOBS_EAGER = env_bool("LIANBANG_JOBS_EAGER", default=True)
 # Password given to every generated demo account (never used in production).
 LIANBANG_DEMO_PASSWORD = env_str("LIANBANG_DEMO_PASSWORD", "Lianbang@2026")
 

@@ -27,13 +27,30 @@ class BulkReport:
 
 
 def households_evaluate_all(*, as_of: date, cause: str = "bulk") -> BulkReport:
-    """Judge every active household with the active rule set; keep the changes."""
+    """Judge every active household with the active rule set now; keep the changes."""
     rule_set = active_rule_set()
     if rule_set is None:
         return BulkReport(0, 0, 0.0, 0.0)
     run = EvaluationRun.objects.create(as_of=as_of, rule_set_version=rule_set.version, cause=cause)
+    return _run(run, rule_set)
+
+
+def run_queued_evaluations() -> list[BulkReport]:
+    """Run the queued full re-judgements, oldest first; each is claimed once."""
+    reports = []
+    for run in EvaluationRun.objects.filter(status=EvaluationRun.Status.QUEUED).order_by("pk"):
+        claimed = EvaluationRun.objects.filter(pk=run.pk, status=EvaluationRun.Status.QUEUED).update(
+            status=EvaluationRun.Status.RUNNING
+        )
+        rule_set = active_rule_set()
+        if claimed and rule_set is not None:
+            reports.append(_run(run, rule_set))
+    return reports
+
+
+def _run(run: EvaluationRun, rule_set: RuleSet) -> BulkReport:
     try:
-        report = _evaluate_all(rule_set, as_of, cause)
+        report = _evaluate_all(rule_set, run.as_of, run.cause)
     except Exception as exc:
         EvaluationRun.objects.filter(pk=run.pk).update(
             status=EvaluationRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
@@ -43,6 +60,7 @@ def households_evaluate_all(*, as_of: date, cause: str = "bulk") -> BulkReport:
         status=EvaluationRun.Status.DONE,
         households=report.households,
         lights_changed=report.lights_changed,
+        rule_set_version=rule_set.version,
         finished_at=timezone.now(),
     )
     return report

@@ -218,6 +218,7 @@ class EvaluationRun(models.Model):
     """A bulk re-judgement of every household (``lianbang evaluate --all``)."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
         RUNNING = "running", "进行中"
         DONE = "done", "完成"
         FAILED = "failed", "失败"

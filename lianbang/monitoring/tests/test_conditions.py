@@ -25,8 +25,14 @@ def test_every_default_rule_validates(rule: dict[str, Any]) -> None:
 
 
 def test_an_unknown_fact_is_named_with_its_path() -> None:
-    found = problems({"any": [{"fact": "housing_safe", "op": "=", "value": False},
-                              {"fact": "income_per_cat", "op": "<", "value": 1}]})
+    found = problems(
+        {
+            "any": [
+                {"fact": "housing_safe", "op": "=", "value": False},
+                {"fact": "income_per_cat", "op": "<", "value": 1},
+            ]
+        }
+    )
     assert list(found) == ["condition.any[1].fact"]
     assert "unknown fact" in found["condition.any[1].fact"]
 
@@ -61,14 +67,22 @@ def test_comparing_an_amount_with_a_count_is_refused() -> None:
 
 
 def test_counts_need_a_whole_number() -> None:
-    found = problems({"count_members": {"fact": "active", "op": "=", "value": True},
-                      "op": ">=", "value": -1})
+    found = problems({"count_members": {"fact": "active", "op": "=", "value": True}, "op": ">=", "value": -1})
     assert list(found) == ["condition.value"]
 
 
 def test_a_malformed_tree_is_refused_not_crashed() -> None:
-    for bad in [None, [], {}, {"all": []}, {"all": "x"}, {"not": 3}, {"fact": 5, "op": "="},
-                {"all": [{"any": [{"not": {"fact": "x"}}]}]}, {"fact": "x", "any": []}]:
+    for bad in [
+        None,
+        [],
+        {},
+        {"all": []},
+        {"all": "x"},
+        {"not": 3},
+        {"fact": 5, "op": "="},
+        {"all": [{"any": [{"not": {"fact": "x"}}]}]},
+        {"fact": "x", "any": []},
+    ]:
         assert problems(bad)
 
 

@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--english", action="store_true", help="report problems in English")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        documents = _read_documents(options["file"])
+        documents = read_documents(options["file"])
         report = households_load(documents=documents)
         self._print(report, english=options["english"])
         if report.rejected:
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         )
 
 
-def _read_documents(path: Path) -> list[Any]:
+def read_documents(path: Path) -> list[Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
