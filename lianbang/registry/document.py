@@ -102,6 +102,20 @@ def parse_household_document(data: Any, *, today: date) -> HouseholdDraft:
     return draft
 
 
+def parse_member_document(data: Any, *, today: date, path: str = "member") -> MemberDraft:
+    """One member on its own (a member edit), validated as inside a household document."""
+    problems: list[FieldProblem] = []
+    draft = _member(Reader(data, path, problems), today)
+    if problems:
+        raise ApplicationError(
+            "invalid_member",
+            f"成员「{draft.name}」数据有误，未保存",
+            f"member {draft.name!r} is invalid; nothing was saved",
+            problems,
+        )
+    return draft
+
+
 def _problem_paths(problems: list[FieldProblem]) -> set[str]:
     return {p.path.split("[")[0] for p in problems}
 

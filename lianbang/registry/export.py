@@ -41,13 +41,13 @@ def household_to_document(household: Household) -> dict[str, Any]:
             "floor": household.floor,
             "room": household.room,
         },
-        "members": [_member(m) for m in household.members.all()],
+        "members": [member_to_document(m) for m in household.members.all()],
         "incomes": [_income(i) for i in sorted(household.incomes.all(), key=lambda i: i.year)],
         "events": [_event(e) for e in sorted(household.events.all(), key=lambda e: (e.date, e.pk))],
     }
 
 
-def _member(member: Member) -> dict[str, Any]:
+def member_to_document(member: Member) -> dict[str, Any]:
     job = None
     if member.work_location:
         job = {

@@ -15,7 +15,13 @@ from lianbang.accounts.models import User
 from lianbang.common.errors import ApplicationError, FieldProblem, invalid
 from lianbang.org.models import Building, MicroGrid, Unit
 from lianbang.registry import vocab
-from lianbang.registry.document import HouseholdDraft, MemberDraft, parse_household_document
+from lianbang.registry.document import (
+    HouseholdDraft,
+    MemberDraft,
+    parse_household_document,
+    parse_member_document,
+)
+from lianbang.registry.export import member_to_document
 from lianbang.registry.invariants import MemberFacts, check_household_members
 from lianbang.registry.models import Change, Event, Household, Income, Member, Visit
 from lianbang.registry.signals import household_changed
@@ -458,3 +464,38 @@ def visit_record(
         needs=needs,
         region_code=household.region_code,
     )
+
+
+@transaction.atomic
+def member_update(
+    *,
+    member: Member,
+    changes: dict[str, Any],
+    actor: User | None = None,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> Member:
+    """Change some of a member's fields (document keys, e.g. ``{"health": "患有大病"}``).
+
+    With ``expected_version``, a member changed by someone else since that version is a
+    conflict (409), never a silent overwrite."""
+    member = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
+    if expected_version is not None and member.version != expected_version:
+        raise ApplicationError(
+            "conflict",
+            f"成员「{member.name}」已被他人修改，请刷新后再改",
+            f"member {member.name!r} was changed by someone else; reload first",
+            status=409,
+        )
+    document = {**member_to_document(member), **changes}
+    draft = parse_member_document(document, today=today or timezone.localdate())
+    if draft.id_number != member.id_number:
+        _check_ids_free(member.household, [draft])
+    diff = assign_fields(member, {"id_number": draft.id_number, **draft.fields})
+    if diff:
+        member.version += 1
+        member.save(update_fields=[*diff, "version", "updated_at"])
+        _record(member.household, member, "member", Change.Action.UPDATE, diff, actor)
+        _check_rows(member.household)
+        _bump(member.household, "member_update")
+    return member

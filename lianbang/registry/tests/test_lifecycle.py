@@ -17,6 +17,7 @@ from lianbang.registry.services import (
     household_save_document,
     member_move,
     member_record_death,
+    member_update,
     visit_record,
 )
 
@@ -157,3 +158,41 @@ def test_a_visit_is_recorded_and_a_future_one_refused(household: Household) -> N
     with pytest.raises(ApplicationError) as caught:
         visit_record(household=household, visitor=None, visited_at=timezone.now() + timedelta(days=1))
     assert caught.value.problems[0].path == "visited_at"
+
+
+def test_a_member_edit_keeps_old_and_new_and_bumps_versions(household: Household) -> None:
+    spouse = household.members.get(relation="spouse")
+    member_update(member=spouse, changes={"health": "长期慢性病"}, expected_version=1)
+    spouse.refresh_from_db()
+    household.refresh_from_db()
+    assert (spouse.health, spouse.version, household.version) == ("chronic", 2, 2)
+    change = Change.objects.get(member=spouse, action="update")
+    assert change.changes == {"health": ["healthy", "chronic"]}
+
+
+def test_a_member_edit_based_on_an_old_version_is_a_conflict(household: Household) -> None:
+    spouse = household.members.get(relation="spouse")
+    member_update(member=spouse, changes={"health": "长期慢性病"})
+    with pytest.raises(ApplicationError) as caught:
+        member_update(member=spouse, changes={"health": "健康"}, expected_version=1)
+    assert (caught.value.status, caught.value.code) == (409, "conflict")
+    spouse.refresh_from_db()
+    assert spouse.health == "chronic"
+
+
+def test_a_bad_member_edit_names_the_field_and_saves_nothing(household: Household) -> None:
+    spouse = household.members.get(relation="spouse")
+    with pytest.raises(ApplicationError) as caught:
+        member_update(member=spouse, changes={"labor_skill": "很强"})
+    assert caught.value.problems[0].path == "member.labor_skill"
+    spouse.refresh_from_db()
+    assert spouse.labor_skill == "ordinary" and spouse.version == 1
+
+
+def test_a_member_edit_re_judges_the_household_light(household: Household) -> None:
+    from lianbang.monitoring.models import HouseholdLight
+
+    son = household.members.get(name="张小明")
+    member_update(member=son, changes={"medical_insurance": False})
+    light = HouseholdLight.objects.get(household=household)
+    assert light.color == "red" and "R_BOTTOM_LINE" in light.rules
