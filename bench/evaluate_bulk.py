@@ -1,0 +1,126 @@
+"""Benchmark: `lianbang evaluate --all` against its lower bound and the naive loop (issue 3).
+
+Run on a generated district in PostgreSQL, e.g.
+
+    createdb -h 127.0.0.1 -U postgres lb_bench
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/lb_bench
+    .venv/bin/lianbang migrate && .venv/bin/lianbang generate --households 1000000
+    .venv/bin/python bench/evaluate_bulk.py --as-of 2026-11-29 [--sample 10000]
+
+It prints, in one process:
+  (a) the hand-written SQL of bench/handwritten_lights.sql (one read-only statement);
+  (e) the engine's set-based run, twice: from no stored lights (every light written), then
+      again over unchanged data (nothing to write) — lights must equal (a) household by household;
+  (b) a per-household Python loop over the ORM on a sample, extrapolated to all households.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianbang.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+from lianbang.monitoring.bulk import households_evaluate_all  # noqa: E402
+from lianbang.monitoring.facts import age_cutoff  # noqa: E402
+from lianbang.monitoring.models import HouseholdLabel, HouseholdLight, LightChange  # noqa: E402
+from lianbang.monitoring.selectors import line_fen  # noqa: E402
+from lianbang.monitoring.tests import reference  # noqa: E402
+from lianbang.registry.models import Household  # noqa: E402
+
+
+def handwritten(as_of: date) -> tuple[float, dict[int, str]]:
+    sql = (ROOT / "bench" / "handwritten_lights.sql").read_text(encoding="utf-8")
+    sql = "\n".join(line for line in sql.splitlines() if not line.startswith("--"))
+    line = line_fen("530113", as_of.year)
+    params = {
+        "year": as_of.year,
+        "c16": age_cutoff(as_of, 16),
+        "c65": age_cutoff(as_of, 65),
+        "c6": age_cutoff(as_of, 6),
+        "start": as_of.fromordinal(as_of.toordinal() - 90),
+        "as_of": as_of,
+        "line": (line or 0) / 100,
+    }
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return time.perf_counter() - started, {int(pk): color for pk, color in rows}
+
+
+def engine(as_of: date) -> tuple[float, float, dict[int, str]]:
+    HouseholdLabel.objects.all().delete()
+    LightChange.objects.all().delete()
+    HouseholdLight.objects.all().delete()
+    started = time.perf_counter()
+    first = households_evaluate_all(as_of=as_of, cause="bench")
+    cold = time.perf_counter() - started
+    started = time.perf_counter()
+    second = households_evaluate_all(as_of=as_of, cause="bench")
+    warm = time.perf_counter() - started
+    print(
+        f"    cold run: {first.households} households, {first.lights_changed} lights written, "
+        f"{first.seconds_judging:.2f} s judging + {first.seconds_writing:.2f} s writing"
+    )
+    print(
+        f"    warm run: {second.lights_changed} lights changed, "
+        f"{second.seconds_judging:.2f} s judging + {second.seconds_writing:.2f} s writing"
+    )
+    lights = dict(HouseholdLight.objects.values_list("household_id", "color"))
+    return cold, warm, lights
+
+
+def naive(as_of: date, sample: int) -> tuple[float, int]:
+    ids = list(Household.objects.filter(status="active").values_list("pk", flat=True))
+    chosen = random.Random(1).sample(ids, min(sample, len(ids)))
+    started = time.perf_counter()
+    for household in Household.objects.filter(pk__in=chosen).iterator(chunk_size=500):
+        reference.color_of(reference.reference_rules(household, as_of))
+    elapsed = time.perf_counter() - started
+    return elapsed / len(chosen) * len(ids), len(chosen)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 29))
+    parser.add_argument("--sample", type=int, default=10000)
+    args = parser.parse_args()
+    total = Household.objects.filter(status="active").count()
+    print(f"{connection.vendor}, {total} active households, as of {args.as_of}")
+    if connection.vendor != "postgresql":
+        sys.exit("the hand-written lower bound is PostgreSQL SQL: set DATABASE_URL")
+    lower, lower_lights = handwritten(args.as_of)
+    print(f"(a) hand-written SQL (read only): {lower:.2f} s")
+    cold, warm, lights = engine(args.as_of)
+    print(
+        f"(e) engine, set-based: cold {cold:.2f} s ({cold / lower:.2f}× a), "
+        f"warm {warm:.2f} s ({warm / lower:.2f}× a)"
+    )
+    mismatches = sum(1 for pk, color in lower_lights.items() if lights.get(pk) != color)
+    print(f"    lights identical to (a): {mismatches == 0} ({mismatches} differ of {len(lower_lights)})")
+    naive_total, sampled = naive(args.as_of, args.sample)
+    print(
+        f"(b) per-household ORM loop: {sampled} sampled, {naive_total:.1f} s extrapolated "
+        f"(engine cold is {naive_total / cold:.0f}× faster)"
+    )
+    counts = {c: sum(1 for v in lights.values() if v == c) for c in ("green", "yellow", "red")}
+    shares = ", ".join(f"{c} {n} ({n / max(total, 1):.1%})" for c, n in counts.items())
+    print(f"    lights: {shares}")
+
+
+if __name__ == "__main__":
+    main()
