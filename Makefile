@@ -22,6 +22,7 @@ setup: install
 
 demo: setup
 	$(BIN)/lianbang generate --if-empty
+	$(BIN)/lianbang evaluate --all
 	@echo ""
 	@echo "链帮 Lianbang: http://$(HOST):$(PORT)/"
 	@echo "  log in as district / street1 / community1 / area01 / grid0001 ..."

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import copy
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from lianbang.org.models import Building, MicroGrid, Unit
 from lianbang.org.services import unit_create
+
+# CI replays the same examples every run (a failure there is reproducible); local runs explore.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 SAMPLE_DOCUMENT: dict[str, Any] = {
     "household_no": "530113-000001",

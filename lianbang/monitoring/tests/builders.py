@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 from datetime import date
 from typing import Any
 
@@ -13,13 +14,13 @@ from lianbang.registry.models import Household
 from lianbang.registry.services import household_save_document
 
 D = date(2026, 11, 29)
-_sequence = iter(range(100, 999))
+_sequence = itertools.count()
 
 
 def person_id(birth: date, male: bool) -> str:
-    seq = next(_sequence)
-    seq = seq if (seq % 2 == 1) == male else seq + 1
-    first17 = f"530113{birth:%Y%m%d}{seq % 1000:03d}"
+    # Odd sequence numbers are men's; 500 of each per birth date before one repeats.
+    seq = (next(_sequence) % 500) * 2 + (1 if male else 0)
+    first17 = f"530113{birth:%Y%m%d}{seq:03d}"
     return first17 + id_check_char(first17)
 
 
