@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
@@ -15,6 +15,7 @@ from lianbang.monitoring.engine import make_plan
 from lianbang.monitoring.models import EvaluationRun, RuleSet
 from lianbang.monitoring.plan import Plan
 from lianbang.monitoring.selectors import active_rule_set, computed_label_specs, rule_specs
+from lianbang.monitoring.signals import lights_changed_in_bulk
 from lianbang.monitoring.sql import Sql, combine
 
 
@@ -80,9 +81,11 @@ def _evaluate_all(rule_set: RuleSet, as_of: date, cause: str) -> BulkReport:
         _create_judgements(cursor, plan)
         judged = time.perf_counter()
         households = _count(cursor, "SELECT COUNT(*) FROM monitoring_new")
-        changed = _write_lights(cursor, rule_set.version, as_of, cause)
+        now = timezone.now()
+        changed = _write_lights(cursor, rule_set.version, as_of, cause, now)
         _write_labels(cursor, plan)
         _drop_temporaries(cursor)
+    lights_changed_in_bulk.send(sender=EvaluationRun, changed_at=now, cause=cause)
     return BulkReport(households, changed, judged - started, time.perf_counter() - judged)
 
 
@@ -147,14 +150,15 @@ def _json(expression: str) -> str:
     return f"CAST({expression} AS jsonb)" if connection.vendor == "postgresql" else f"json({expression})"
 
 
-def _write_lights(cursor: CursorWrapper, version: int, as_of: date, cause: str) -> int:
-    now = timezone.now()
+def _write_lights(cursor: CursorWrapper, version: int, as_of: date, cause: str, now: datetime) -> int:
     rules_differ = f"{_json('n.old_rules')} <> {_json('n.rules_json')}"
     differs = f"(n.old_color IS NULL OR n.old_color <> n.color OR {rules_differ})"
+    previous = _json("COALESCE(n.old_rules, '[]')")
     changes = combine(
         "INSERT INTO monitoring_lightchange (household_id, from_color, to_color, rules, "
-        "rule_set_version, as_of, cause, changed_at, region_code) "
+        "previous_rules, rule_set_version, as_of, cause, changed_at, region_code) "
         f"SELECT n.household_id, COALESCE(n.old_color, ''), n.color, {_json('n.rules_json')}, "
+        f"{previous}, "
         f"{{}}, {{}}, {{}}, {{}}, n.region_code FROM monitoring_new n WHERE {differs}",
         Sql.value(version),
         Sql.value(as_of),

@@ -18,6 +18,7 @@ from lianbang.monitoring.selectors import (
     region_codes_of,
     rule_specs,
 )
+from lianbang.monitoring.signals import light_changed
 
 
 @dataclass(frozen=True)
@@ -106,12 +107,14 @@ def apply_judgement(judgement: Judgement, version: int, as_of: date, cause: str)
     floor = light.floor_color if light else Color.GREEN
     color = higher(judgement.color, floor)
     changed = light is None or light.color != color or light.rules != judgement.rules
+    change = None
     if changed:
-        LightChange.objects.create(
+        change = LightChange.objects.create(
             household_id=judgement.household_id,
             from_color=light.color if light else "",
             to_color=color,
             rules=judgement.rules,
+            previous_rules=light.rules if light else [],
             rule_set_version=version,
             as_of=as_of,
             cause=cause,
@@ -126,7 +129,20 @@ def apply_judgement(judgement: Judgement, version: int, as_of: date, cause: str)
         light.region_code = judgement.region_code
         light.save()
     _sync_labels(judgement)
+    if change is not None:
+        light_changed.send(sender=LightChange, change=change)
     return light
+
+
+@transaction.atomic
+def light_floor_set(*, household_id: int, color: str, cause: str) -> HouseholdLight | None:
+    """Hold a household's light at ``color`` or above (an open assistance case), or release it
+    (``green``); the household is re-judged at once, so a release can lower the light."""
+    updated = HouseholdLight.objects.filter(household_id=household_id).update(floor_color=color)
+    if not updated:
+        household_evaluate(household_id=household_id, cause=cause)
+        HouseholdLight.objects.filter(household_id=household_id).update(floor_color=color)
+    return household_evaluate(household_id=household_id, cause=cause)
 
 
 def _sync_labels(judgement: Judgement) -> None:

@@ -199,6 +199,7 @@ class LightChange(models.Model):
     from_color = models.CharField(max_length=10, blank=True, choices=Color.choices)
     to_color = models.CharField(max_length=10, choices=Color.choices)
     rules = models.JSONField(default=list)
+    previous_rules = models.JSONField(default=list)
     rule_set_version = models.PositiveIntegerField()
     as_of = models.DateField()
     cause = models.CharField("原因", max_length=100)

@@ -69,6 +69,8 @@ def _flag(condition: Sql, name: str) -> Sql:
 def _ids_filter(column: str, household_ids: list[int] | None) -> Sql:
     if household_ids is None:
         return Sql("")
+    if not household_ids:
+        return Sql(" AND 1 = 0")
     marks = Sql.join(", ", [Sql.value(i) for i in household_ids])
     return marks.wrap(f" AND {column} IN ({{}})")
 
@@ -136,9 +138,9 @@ def _aggregate(key: Sql, name: str) -> Sql:
 
 def _line_join(lines: dict[str, int]) -> Sql:
     if not lines:
-        return Sql("\nLEFT JOIN (SELECT NULL AS region_code, NULL AS amount_fen) lines ON 1 = 0")
+        return Sql("\nLEFT JOIN (SELECT '' AS region_code, CAST(NULL AS BIGINT) AS amount_fen) lines ON 1 = 0")
     rows = [
-        combine("SELECT {} AS region_code, {} AS amount_fen", Sql.value(region), Sql.value(fen))
+        combine("SELECT {} AS region_code, CAST({} AS BIGINT) AS amount_fen", Sql.value(region), Sql.value(fen))
         for region, fen in sorted(lines.items())
     ]
     return Sql.join(" UNION ALL ", rows).wrap("\nLEFT JOIN ({}) lines ON lines.region_code = h.region_code")
