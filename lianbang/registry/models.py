@@ -225,6 +225,8 @@ class Event(models.Model):
     loss = money_field("损失（元）", null=True, blank=True)
     house_damaged = models.BooleanField("房屋受损", default=False)
     note = models.CharField("说明", max_length=500, blank=True)
+    # Where it was learnt: document, import, grid_worker, self_declared, department:医保 …
+    source = models.CharField("来源", max_length=40, blank=True)
     region_code = models.CharField("区划代码", max_length=6, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

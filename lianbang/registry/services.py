@@ -44,13 +44,18 @@ class _Placement:
     building: Building | None
 
 
-def household_save_document(*, data: Any, actor: User | None = None, today: date | None = None) -> SaveResult:
+def household_save_document(
+    *, data: Any, actor: User | None = None, today: date | None = None, source: str = "document"
+) -> SaveResult:
     """Create or update a whole household from the interchange document (upsert by 户编号,
-    members by ID number). Members the document does not list are left as they are."""
+    members by ID number). Members the document does not list are left as they are.
+
+    ``source`` says where the data came from (``document``, ``import``, ``department:医保`` …):
+    it is kept on new events and passed on as the cause of any light change."""
     draft = parse_household_document(data, today=today or timezone.localdate())
     try:
         with transaction.atomic():
-            return _save_draft(draft, actor)
+            return _save_draft(draft, actor, source)
     except IntegrityError as exc:
         raise ApplicationError(
             "conflict",
@@ -60,7 +65,7 @@ def household_save_document(*, data: Any, actor: User | None = None, today: date
         ) from exc
 
 
-def _save_draft(draft: HouseholdDraft, actor: User | None) -> SaveResult:
+def _save_draft(draft: HouseholdDraft, actor: User | None, source: str) -> SaveResult:
     existing = Household.objects.select_for_update().filter(household_no=draft.household_no).first()
     placement = _resolve_placement(draft, existing)
     household, household_diff = _upsert_household(draft, existing, placement)
@@ -71,13 +76,13 @@ def _save_draft(draft: HouseholdDraft, actor: User | None) -> SaveResult:
         changed |= _upsert_member(household, member_draft, actor)
     _check_rows(household)
     changed |= _upsert_incomes(household, draft.incomes, actor)
-    changed |= _add_events(household, draft.events, actor)
+    changed |= _add_events(household, draft.events, actor, source)
     if existing and changed:
         household.version += 1
         household.save(update_fields=["version", "updated_at"])
     outcome: Outcome = "created" if existing is None else ("updated" if changed else "unchanged")
     if outcome != "unchanged":
-        _changed(household, f"document_{outcome}")
+        _changed(household, f"{source}_{outcome}")
     return SaveResult(household, outcome, draft.warnings)
 
 
@@ -221,7 +226,7 @@ def _upsert_incomes(household: Household, incomes: list[dict[str, Any]], actor: 
     return changed
 
 
-def _add_events(household: Household, events: list[dict[str, Any]], actor: User | None) -> bool:
+def _add_events(household: Household, events: list[dict[str, Any]], actor: User | None, source: str) -> bool:
     """Events are appended once: the same type, date and member is the same event."""
     members = {m.id_number: m for m in household.members.all()}
     added = False
@@ -231,7 +236,12 @@ def _add_events(household: Household, events: list[dict[str, Any]], actor: User 
         if household.events.filter(type=values["type"], date=values["date"], member=member).exists():
             continue
         event = Event.objects.create(
-            household=household, member=member, created_by=actor, region_code=household.region_code, **values
+            household=household,
+            member=member,
+            created_by=actor,
+            source=source,
+            region_code=household.region_code,
+            **values,
         )
         _record(
             household,
@@ -474,6 +484,7 @@ def member_update(
     actor: User | None = None,
     expected_version: int | None = None,
     today: date | None = None,
+    source: str = "member_update",
 ) -> Member:
     """Change some of a member's fields (document keys, e.g. ``{"health": "患有大病"}``).
 
@@ -497,5 +508,5 @@ def member_update(
         member.save(update_fields=[*diff, "version", "updated_at"])
         _record(member.household, member, "member", Change.Action.UPDATE, diff, actor)
         _check_rows(member.household)
-        _bump(member.household, "member_update")
+        _bump(member.household, source)
     return member
