@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "lianbang.accounts",
     "lianbang.registry",
     "lianbang.monitoring",
+    "lianbang.sync",
     "lianbang.demo",
     "lianbang.web",
 ]

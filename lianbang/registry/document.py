@@ -116,6 +116,28 @@ def parse_member_document(data: Any, *, today: date, path: str = "member") -> Me
     return draft
 
 
+def parse_household_fields(data: Any) -> dict[str, Any]:
+    """The household's own fields from a document (a household edit), validated."""
+    problems: list[FieldProblem] = []
+    fields = _household_fields(Reader(data, "", problems))
+    if problems:
+        raise ApplicationError(
+            "invalid_household", "户数据有误，未保存", "the household is invalid; nothing was saved", problems
+        )
+    return fields
+
+
+def parse_event_document(data: Any, *, member_ids: set[str], path: str = "event") -> dict[str, Any]:
+    """One event on its own, for a household whose members have ``member_ids``."""
+    problems: list[FieldProblem] = []
+    fields = _event_fields(Reader(data, path, problems), member_ids)
+    if problems:
+        raise ApplicationError(
+            "invalid_event", "事件数据有误，未保存", "the event is invalid; nothing was saved", problems
+        )
+    return fields
+
+
 def _problem_paths(problems: list[FieldProblem]) -> set[str]:
     return {p.path.split("[")[0] for p in problems}
 
@@ -260,6 +282,10 @@ def _income(reader: Reader) -> dict[str, Any]:
 
 
 def _event(reader: Reader, draft: HouseholdDraft, today: date) -> dict[str, Any]:
+    return _event_fields(reader, {m.id_number for m in draft.members})
+
+
+def _event_fields(reader: Reader, known: set[str]) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "type": reader.choice("type", "事件类型", vocab.EventType, required=True),
         "date": reader.day("date", "事件日期", required=True),
@@ -269,7 +295,6 @@ def _event(reader: Reader, draft: HouseholdDraft, today: date) -> dict[str, Any]
         "note": reader.text("note", "说明", max_length=500),
         "id_number": reader.code("id_number", "成员证件号码", normalize_id_number),
     }
-    known = {m.id_number for m in draft.members}
     if fields["id_number"] and fields["id_number"] not in known:
         reader.problem(
             "id_number",

@@ -24,6 +24,20 @@ def household_to_document(household: Household) -> dict[str, Any]:
         .get(pk=household.pk)
     )
     return {
+        **household_fields_to_document(household),
+        "members": [member_to_document(m) for m in household.members.all()],
+        "incomes": [income_to_document(i) for i in sorted(household.incomes.all(), key=lambda i: i.year)],
+        "events": [event_to_document(e) for e in sorted(household.events.all(), key=_event_order)],
+    }
+
+
+def _event_order(event: Event) -> tuple[date, int]:
+    return event.date, event.pk
+
+
+def household_fields_to_document(household: Household) -> dict[str, Any]:
+    """The household's own fields (no members, incomes or events) as document keys."""
+    return {
         "household_no": household.household_no,
         "category": _label(vocab.HouseholdCategory, household.category),
         "monitoring_type": _label(vocab.MonitoringType, household.monitoring_type) or None,
@@ -41,9 +55,6 @@ def household_to_document(household: Household) -> dict[str, Any]:
             "floor": household.floor,
             "room": household.room,
         },
-        "members": [member_to_document(m) for m in household.members.all()],
-        "incomes": [_income(i) for i in sorted(household.incomes.all(), key=lambda i: i.year)],
-        "events": [_event(e) for e in sorted(household.events.all(), key=lambda e: (e.date, e.pk))],
     }
 
 
@@ -81,7 +92,7 @@ def member_to_document(member: Member) -> dict[str, Any]:
     }
 
 
-def _income(income: Income) -> dict[str, Any]:
+def income_to_document(income: Income) -> dict[str, Any]:
     amounts = {
         key: _money(getattr(income, "property_income" if key == "property" else key))
         for key in INCOME_AMOUNTS
@@ -89,7 +100,7 @@ def _income(income: Income) -> dict[str, Any]:
     return {"year": income.year, **amounts, "household_size": income.household_size}
 
 
-def _event(event: Event) -> dict[str, Any]:
+def event_to_document(event: Event) -> dict[str, Any]:
     return {
         "type": event.type,
         "id_number": event.member.id_number if event.member else None,

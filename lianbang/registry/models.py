@@ -284,6 +284,9 @@ class Change(models.Model):
     action = models.CharField(max_length=20, choices=Action.choices)
     # {"field": [old, new]}; values in their stored (code) form.
     changes = models.JSONField(default=dict)
+    # The version of the member (entity "member") or household the change produced: a phone
+    # that read version v conflicts with the fields changed at versions above v.
+    version = models.PositiveIntegerField(default=0)
     reason = models.CharField("原因", max_length=300, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

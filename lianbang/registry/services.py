@@ -18,10 +18,12 @@ from lianbang.registry import vocab
 from lianbang.registry.document import (
     HouseholdDraft,
     MemberDraft,
+    parse_event_document,
     parse_household_document,
+    parse_household_fields,
     parse_member_document,
 )
-from lianbang.registry.export import member_to_document
+from lianbang.registry.export import household_fields_to_document, member_to_document
 from lianbang.registry.invariants import MemberFacts, check_household_members
 from lianbang.registry.models import Change, Event, Household, Income, Member, Visit
 from lianbang.registry.signals import household_changed
@@ -70,7 +72,6 @@ def _save_draft(draft: HouseholdDraft, actor: User | None, source: str) -> SaveR
     placement = _resolve_placement(draft, existing)
     household, household_diff = _upsert_household(draft, existing, placement)
     changed = bool(household_diff)
-    _record(household, None, "household", _action(existing), household_diff, actor)
     _check_ids_free(household, draft.members)
     for member_draft in draft.members:
         changed |= _upsert_member(household, member_draft, actor)
@@ -80,6 +81,7 @@ def _save_draft(draft: HouseholdDraft, actor: User | None, source: str) -> SaveR
     if existing and changed:
         household.version += 1
         household.save(update_fields=["version", "updated_at"])
+    _record(household, None, "household", _action(existing), household_diff, actor)
     outcome: Outcome = "created" if existing is None else ("updated" if changed else "unchanged")
     if outcome != "unchanged":
         _changed(household, f"{source}_{outcome}")
@@ -301,6 +303,7 @@ def _record(
         return
     Change.objects.create(
         household=household,
+        version=member.version if member is not None and entity == "member" else household.version,
         member=member,
         entity=entity,
         action=action,
@@ -417,6 +420,7 @@ def household_move_out(
         )
     household.status, household.status_date = vocab.HouseholdStatus.MOVED_OUT, moved_on
     household.save(update_fields=["status", "status_date", "updated_at"])
+    _bump(household, "household_move_out")
     _record(
         household,
         None,
@@ -426,7 +430,6 @@ def household_move_out(
         actor,
         reason,
     )
-    _bump(household, "household_move_out")
     return household
 
 
@@ -510,3 +513,82 @@ def member_update(
         _check_rows(member.household)
         _bump(member.household, source)
     return member
+
+
+@transaction.atomic
+def household_update(
+    *,
+    household: Household,
+    changes: dict[str, Any],
+    actor: User | None = None,
+    expected_version: int | None = None,
+    source: str = "household_update",
+) -> Household:
+    """Change some of a household's own fields (document keys, e.g. ``{"water_safe": false}``)."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if expected_version is not None and household.version != expected_version:
+        raise ApplicationError(
+            "conflict",
+            f"户「{household.household_no}」已被他人修改，请刷新后再改",
+            f"household {household.household_no!r} was changed by someone else; reload first",
+            status=409,
+        )
+    unknown = set(changes) - HOUSEHOLD_EDITABLE
+    if unknown:
+        raise invalid(sorted(unknown)[0], None, "该字段不能在此修改", "this field cannot be changed here")
+    fields = parse_household_fields({**household_fields_to_document(household), **changes})
+    diff = assign_fields(household, {k: fields[k] for k in _household_columns(changes)})
+    if diff:
+        household.save(update_fields=[*diff, "updated_at"])
+        _bump(household, source)
+        _record(household, None, "household", Change.Action.UPDATE, diff, actor)
+    return household
+
+
+HOUSEHOLD_EDITABLE = {
+    "category",
+    "monitoring_type",
+    "housing_safe",
+    "water_safe",
+    "military_family",
+    "no_labor_support",
+    "origin_village",
+    "move_in_date",
+    "phone",
+}
+
+
+def _household_columns(changes: dict[str, Any]) -> list[str]:
+    return [key for key in changes if key in HOUSEHOLD_EDITABLE]
+
+
+@transaction.atomic
+def event_record(
+    *, household: Household, data: Any, actor: User | None = None, source: str = "event"
+) -> Event:
+    """Report an event (illness, accident, job loss, birth, death …) for a household."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    members = {m.id_number: m for m in household.members.all()}
+    values = parse_event_document(data, member_ids=set(members))
+    member = members.get(values.pop("id_number"))
+    existing = household.events.filter(type=values["type"], date=values["date"], member=member).first()
+    if existing is not None:
+        return existing
+    event = Event.objects.create(
+        household=household,
+        member=member,
+        created_by=actor,
+        source=source,
+        region_code=household.region_code,
+        **values,
+    )
+    _bump(household, source)
+    _record(
+        household,
+        member,
+        "event",
+        Change.Action.CREATE,
+        {"type": [None, event.type], "date": [None, event.date.isoformat()]},
+        actor,
+    )
+    return event

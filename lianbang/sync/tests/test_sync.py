@@ -1,0 +1,167 @@
+"""Phones download their households and upload queued changes: once each, conflicts returned."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from lianbang.accounts.models import User
+from lianbang.conftest import Tree
+from lianbang.monitoring.tests.builders import D, green_family
+from lianbang.registry.models import Change, Event, Household, Member, Visit
+from lianbang.registry.services import household_save_document, member_update
+from lianbang.sync.models import SyncChange
+from lianbang.sync.pull import sync_pull
+from lianbang.sync.push import sync_push
+
+
+@pytest.fixture
+def worker(tree: Tree) -> User:
+    return User.objects.create_user("grid0001", password="Lianbang@2026")
+
+
+@pytest.fixture
+def household(tree: Tree) -> Household:
+    return household_save_document(data=green_family(), today=D).household
+
+
+def push(worker: User, *items: dict[str, Any]) -> list[dict[str, Any]]:
+    return sync_push(user=worker, households=Household.objects.all(), items=list(items))
+
+
+def visit_item(household: Household, key: str | None = None) -> dict[str, Any]:
+    return {
+        "uuid": key or str(uuid.uuid4()),
+        "kind": "visit",
+        "household_id": household.pk,
+        "data": {"visited_at": (timezone.now() - timedelta(hours=1)).isoformat(), "notes": "一切正常"},
+    }
+
+
+def test_the_first_pull_is_complete_with_members_light_and_versions(household: Household) -> None:
+    pulled = sync_pull(households=Household.objects.all(), cursor=None)
+    document = pulled.households[0]
+    assert pulled.full and (document["id"], document["version"]) == (household.pk, 1)
+    assert [m["name"] for m in document["members"]] == [m.name for m in household.members.order_by("pk")]
+    assert all(m["version"] == 1 for m in document["members"])
+    assert document["light"]["color"] == "green"
+
+
+def test_a_later_pull_brings_only_what_changed_since_the_cursor(household: Household) -> None:
+    cursor = timezone.now() + timedelta(minutes=5)  # as if pulled later than any write so far
+    assert sync_pull(households=Household.objects.all(), cursor=cursor).households == []
+    Household.objects.filter(pk=household.pk).update(updated_at=cursor + timedelta(seconds=1))
+    again = sync_pull(households=Household.objects.all(), cursor=cursor)
+    assert [h["id"] for h in again.households] == [household.pk] and not again.full
+
+
+def test_a_replayed_batch_applies_nothing_twice(worker: User, household: Household) -> None:
+    items = [visit_item(household), visit_item(household)]
+    first = push(worker, *items)
+    second = push(worker, *items)
+    assert [r["status"] for r in first] == ["applied", "applied"]
+    assert all(r["replayed"] for r in second) and [r["id"] for r in second] == [r["id"] for r in first]
+    assert Visit.objects.count() == 2 and SyncChange.objects.count() == 2
+
+
+def test_a_batch_cut_short_is_safe_to_replay(worker: User, household: Household) -> None:
+    items = [visit_item(household) for _ in range(3)]
+    push(worker, items[0])  # the crash happened after the first item
+    results = push(worker, *items)
+    assert [r.get("replayed", False) for r in results] == [True, False, False]
+    assert Visit.objects.count() == 3
+
+
+def test_an_event_from_the_phone_is_recorded_with_its_source(worker: User, household: Household) -> None:
+    head = household.members.get(relation="head")
+    item = {
+        "uuid": str(uuid.uuid4()),
+        "kind": "event",
+        "household_id": household.pk,
+        "data": {"type": "失业", "date": "2026-11-20", "id_number": head.id_number},
+    }
+    assert push(worker, item)[0]["status"] == "applied"
+    event = Event.objects.get(type="job_loss")
+    assert (event.member, event.source, event.created_by) == (head, "grid_worker", worker)
+
+
+def test_a_field_someone_else_changed_comes_back_as_a_conflict(worker: User, household: Household) -> None:
+    spouse = household.members.get(relation="spouse")
+    member_update(member=spouse, changes={"health": "长期慢性病"})  # someone else, after the phone read v1
+    item = {
+        "uuid": str(uuid.uuid4()),
+        "kind": "member_update",
+        "member_id": spouse.pk,
+        "base_version": 1,
+        "changes": {"health": "患有大病", "labor_skill": "弱劳动力或半劳动力"},
+    }
+    result = push(worker, item)[0]
+    assert result["status"] == "conflict"
+    assert result["conflicts"] == {"health": {"yours": "患有大病", "theirs": "长期慢性病"}}
+    assert result["applied"] == ["labor_skill"]
+    spouse.refresh_from_db()
+    assert (spouse.health, spouse.labor_skill) == ("chronic", "weak")
+
+
+def test_choosing_after_a_conflict_applies_on_the_new_version(worker: User, household: Household) -> None:
+    spouse = household.members.get(relation="spouse")
+    member_update(member=spouse, changes={"health": "长期慢性病"})
+    item = {
+        "uuid": str(uuid.uuid4()),
+        "kind": "member_update",
+        "member_id": spouse.pk,
+        "base_version": 2,
+        "changes": {"health": "患有大病"},
+    }
+    assert push(worker, item)[0]["status"] == "applied"
+    spouse.refresh_from_db()
+    assert spouse.health == "serious"
+
+
+def test_a_household_field_conflict_leaves_the_other_value_in_place(
+    worker: User, household: Household
+) -> None:
+    from lianbang.registry.services import household_update
+
+    household_update(household=household, changes={"water_safe": False})
+    item = {
+        "uuid": str(uuid.uuid4()),
+        "kind": "household_update",
+        "household_id": household.pk,
+        "base_version": 1,
+        "changes": {"water_safe": True, "phone": "13812345678"},
+    }
+    result = push(worker, item)[0]
+    assert result["conflicts"] == {"water_safe": {"yours": True, "theirs": False}}
+    household.refresh_from_db()
+    assert (household.water_safe, household.phone) == (False, "13812345678")
+    assert Change.objects.filter(entity="household", changes__has_key="phone").exists()
+
+
+def test_bad_items_are_rejected_one_by_one_with_reasons(worker: User, household: Household) -> None:
+    results = push(
+        worker,
+        {"uuid": "not-a-uuid", "kind": "visit"},
+        "garbage",
+        {"uuid": str(uuid.uuid4()), "kind": "teleport"},
+        {"uuid": str(uuid.uuid4()), "kind": "visit", "household_id": 99999, "data": {}},
+        {
+            "uuid": str(uuid.uuid4()),
+            "kind": "event",
+            "household_id": household.pk,
+            "data": {"type": "外星人", "date": "2026-02-30"},
+        },
+        visit_item(household),
+    )
+    assert [r["status"] for r in results] == ["rejected"] * 5 + ["applied"]
+    assert set(results[4]["error"]["fields"]) == {"event.type", "event.date"}
+
+
+def test_a_household_outside_the_scope_is_not_touched(worker: User, household: Household) -> None:
+    result = sync_push(user=worker, households=Household.objects.none(), items=[visit_item(household)])
+    assert result[0]["status"] == "rejected" and result[0]["error"]["code"] == "not_found"
+    assert not Visit.objects.exists() and Member.objects.count() == 3
