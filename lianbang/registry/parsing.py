@@ -210,7 +210,8 @@ def parse_money(raw: object) -> Decimal | None:
         value = Decimal(text)
     except InvalidOperation:
         return None
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+    # Beyond any real amount (and beyond what quantize can hold): refused, not crashed.
+    if not value.is_finite() or abs(value) > MAX_MONEY or value != value.quantize(Decimal("0.01")):
         return None
     return value.quantize(Decimal("0.01"))
 

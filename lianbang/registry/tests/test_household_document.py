@@ -203,3 +203,9 @@ def test_a_household_read_out_as_a_document_saves_back_unchanged(tree: Tree, doc
     assert exported["members"][0]["employment"]["location"] == "县外省内"
     assert exported["incomes"][0]["property"] == "300.00"
     assert save(exported).outcome == "unchanged"
+
+
+@pytest.mark.parametrize("wage", [1e26, "1e30", "99999999999.99", -5])
+def test_an_absurd_amount_is_refused_with_the_field_named(tree: Tree, document: dict, wage: Any) -> None:
+    document["members"][0]["employment"]["monthly_wage"] = wage
+    assert refused(document).problems[0].path == "members[0].employment.monthly_wage"
