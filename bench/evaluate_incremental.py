@@ -35,7 +35,12 @@ from lianbang.registry.models import Member  # noqa: E402
 from lianbang.registry.services import member_update  # noqa: E402
 from lianbang.registry.signals import household_changed  # noqa: E402
 
-CHANGES = [{"health": "长期慢性病"}, {"medical_insurance": False}, {"labor_skill": "弱劳动力或半劳动力"}]
+
+def change_for(member: Member, index: int) -> dict[str, object]:
+    """A real change that is valid for any member: insurance flags flip."""
+    if index % 2:
+        return {"pension_insurance": not member.pension_insurance}
+    return {"medical_insurance": not member.medical_insurance}
 
 
 def timed_updates(members: list[Member]) -> list[float]:
@@ -43,7 +48,7 @@ def timed_updates(members: list[Member]) -> list[float]:
     for index, member in enumerate(members):
         with transaction.atomic():
             started = time.perf_counter()
-            member_update(member=member, changes=CHANGES[index % len(CHANGES)])
+            member_update(member=member, changes=change_for(member, index))
             HouseholdLight.objects.get(household_id=member.household_id)
             times.append((time.perf_counter() - started) * 1000)
             transaction.set_rollback(True)

@@ -93,7 +93,6 @@ def _database_config() -> dict[str, object]:
             ),
             "transaction_mode": "IMMEDIATE",
         },
-        "TEST": {"NAME": str(VAR_DIR / "test-lianbang.sqlite3")},
     }
 
 

@@ -179,6 +179,7 @@ FACTS: dict[str, Fact] = {
         Fact("active", M, B, "在册", _column("(m.status = 'active')")),
         Fact("age", M, N, "年龄（周岁）", _member_age),
         Fact("sex", M, T, "性别", _column("m.sex"), choices=vocab.Sex),
+        Fact("ethnicity", M, T, "民族", _column("m.ethnicity")),
         Fact("relation", M, T, "与户主关系", _column("m.relation"), choices=vocab.Relation),
         Fact("health", M, T, "健康状况", _column("m.health"), choices=vocab.Health),
         Fact("disability_type", M, T, "残疾类别", _column("m.disability_type"), choices=vocab.DisabilityType),

@@ -129,6 +129,8 @@ class Label(models.Model):
     description = models.CharField("说明", max_length=200, blank=True)
     active = models.BooleanField("启用", default=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # Tells the engine its cached label plan is stale.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "标签"

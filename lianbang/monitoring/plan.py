@@ -6,6 +6,8 @@ them (the bulk path, wrapped in a set-based write).
 
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,18 +50,36 @@ def build_plan(
     lines: dict[str, int],
     household_ids: list[int] | None = None,
 ) -> Plan:
+    compiled = _compiled(ctx, _key(rules), _key(labels))
+    select = Sql.join(",\n  ", compiled.columns).wrap("SELECT\n  {}\nFROM registry_household h")
+    select = select + _joins(ctx, compiled.aggregates, lines, household_ids)
+    select = select + _where(household_ids)
+    return Plan(select, rules, labels)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    columns: list[Sql]
+    aggregates: Aggregates
+
+
+def _key(specs: list[RuleSpec] | list[LabelSpec]) -> str:
+    return json.dumps([spec.condition for spec in specs], sort_keys=True, ensure_ascii=False)
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(ctx: Context, rules_key: str, labels_key: str) -> _Compiled:
+    """Conditions compiled once per rule set, label set and evaluation date, not per household."""
     compiler = Compiler(ctx)
+    rules, labels = json.loads(rules_key), json.loads(labels_key)
     columns = [
         Sql("h.id AS household_id"),
         Sql("h.region_code AS region_code"),
         Sql("CASE WHEN ci.id IS NULL THEN 1 ELSE 0 END AS income_missing"),
-        *[_flag(compiler.compile(r.condition), f"r_{i}") for i, r in enumerate(rules)],
-        *[_flag(compiler.compile(lb.condition), f"l_{i}") for i, lb in enumerate(labels)],
+        *[_flag(compiler.compile(condition), f"r_{i}") for i, condition in enumerate(rules)],
+        *[_flag(compiler.compile(condition), f"l_{i}") for i, condition in enumerate(labels)],
     ]
-    select = Sql.join(",\n  ", columns).wrap("SELECT\n  {}\nFROM registry_household h")
-    select = select + _joins(ctx, compiler.aggregates, lines, household_ids)
-    select = select + _where(household_ids)
-    return Plan(select, rules, labels)
+    return _Compiled(columns, compiler.aggregates)
 
 
 def _flag(condition: Sql, name: str) -> Sql:
@@ -137,12 +157,15 @@ def _aggregate(key: Sql, name: str) -> Sql:
 
 
 def _line_join(lines: dict[str, int]) -> Sql:
-    if not lines:
-        return Sql("\nLEFT JOIN (SELECT '' AS region_code, CAST(NULL AS BIGINT) AS amount_fen) lines ON 1 = 0")
+    """The monitoring line (fen) of each region present; typed so PostgreSQL can multiply it."""
     rows = [
-        combine("SELECT {} AS region_code, CAST({} AS BIGINT) AS amount_fen", Sql.value(region), Sql.value(fen))
+        combine(
+            "SELECT {} AS region_code, CAST({} AS BIGINT) AS amount_fen", Sql.value(region), Sql.value(fen)
+        )
         for region, fen in sorted(lines.items())
     ]
+    if not rows:
+        rows = [Sql("SELECT '' AS region_code, CAST(NULL AS BIGINT) AS amount_fen")]
     return Sql.join(" UNION ALL ", rows).wrap("\nLEFT JOIN ({}) lines ON lines.region_code = h.region_code")
 
 

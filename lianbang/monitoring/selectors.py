@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+
+from django.db.models import Count, Max
 
 from lianbang.monitoring.models import Label, MonitoringLine, RuleSet
 from lianbang.monitoring.plan import LabelSpec, RuleSpec
@@ -15,6 +18,36 @@ def active_rule_set() -> RuleSet | None:
 
 def rule_specs(rule_set: RuleSet) -> list[RuleSpec]:
     return [RuleSpec(r.code, r.color, r.condition) for r in rule_set.rules.all()]
+
+
+@dataclass(frozen=True)
+class EvaluationSpecs:
+    version: int
+    recent_days: int
+    rules: list[RuleSpec]
+    labels: list[LabelSpec]
+
+
+_specs_cache: dict[tuple[object, ...], EvaluationSpecs] = {}
+
+
+def evaluation_specs() -> EvaluationSpecs | None:
+    """The active rules and computed labels, re-read only when they changed.
+
+    An active rule set never changes (only drafts are edited) and every label edit moves
+    ``Label.updated_at``, so one small aggregate query tells whether the cache still holds."""
+    rule_set = RuleSet.objects.filter(status=RuleSet.Status.ACTIVE).values("pk", "version").first()
+    if rule_set is None:
+        return None
+    stamp = Label.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
+    key = (rule_set["pk"], rule_set["version"], stamp["n"], stamp["latest"])
+    if key not in _specs_cache:
+        active = RuleSet.objects.prefetch_related("rules").get(pk=rule_set["pk"])
+        _specs_cache.clear()
+        _specs_cache[key] = EvaluationSpecs(
+            active.version, active.recent_days, rule_specs(active), computed_label_specs()
+        )
+    return _specs_cache[key]
 
 
 def computed_label_specs() -> list[LabelSpec]:
