@@ -6,6 +6,7 @@ English, so a grid worker or an importer can fix all of them in one pass.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -190,14 +191,20 @@ class Reader:
 def lookup_choice(choices: type[models.TextChoices], raw: object) -> str | None:
     """The stored code for a code, a Chinese label or a known variant spelling."""
     text = compact(str(raw))
-    by_label = {compact(str(label)): value for value, label in choices.choices}
-    codes = {value for value, _ in choices.choices}
+    codes, by_label = _vocabulary(choices)
     if text in codes:
         return text
     if text in by_label:
         return by_label[text]
     variant = VARIANTS.get(text)
     return by_label.get(variant) if variant else None
+
+
+@functools.cache
+def _vocabulary(choices: type[models.TextChoices]) -> tuple[frozenset[str], dict[str, str]]:
+    """The codes and the label → code map of a vocabulary, built once per process."""
+    codes = frozenset(str(value) for value, _ in choices.choices)
+    return codes, {compact(str(label)): str(value) for value, label in choices.choices}
 
 
 def parse_money(raw: object) -> Decimal | None:
