@@ -10,15 +10,38 @@ from lianbang.demo.draws import Weighted
 
 # Where the residents' IDs were issued: mostly Dongchuan, some from other Kunming counties
 # (people who married in).
-ISSUING_REGIONS = Weighted([
-    ("530113", 88.0), ("530128", 3.0), ("530129", 3.0), ("530102", 1.0), ("530103", 1.0),
-    ("530111", 1.0), ("530112", 1.0), ("530114", 0.5), ("530124", 0.5), ("530125", 0.5),
-    ("530127", 0.3), ("530181", 0.2),
-])
+ISSUING_REGIONS = Weighted(
+    [
+        ("530113", 88.0),
+        ("530128", 3.0),
+        ("530129", 3.0),
+        ("530102", 1.0),
+        ("530103", 1.0),
+        ("530111", 1.0),
+        ("530112", 1.0),
+        ("530114", 0.5),
+        ("530124", 0.5),
+        ("530125", 0.5),
+        ("530127", 0.3),
+        ("530181", 0.2),
+    ]
+)
 # Other Yunnan prefixes, never picked above: used only when a (birth date, sex) has more
 # people than one region's 499 sequence numbers, so that numbers stay unique at any scale.
-_OVERFLOW_REGIONS = ("530302", "530402", "532301", "532901", "530502", "530602", "532501",
-                     "530802", "530902", "532801", "533102", "533301")
+_OVERFLOW_REGIONS = (
+    "530302",
+    "530402",
+    "532301",
+    "532901",
+    "530502",
+    "530602",
+    "532501",
+    "530802",
+    "530902",
+    "532801",
+    "533102",
+    "533301",
+)
 _SLOTS = 499  # sequence numbers 1…499 per sex: 2k+1 (odd) for men, 2k for women
 
 
@@ -37,8 +60,7 @@ class IdNumberAllocator:
         # 97 is coprime with 499: a per-day permutation, so numbers do not all start at 001.
         half = (slot * 97 + key) % _SLOTS + 1
         sequence = 2 * half + 1 if sex == "M" else 2 * half
-        first17 = (f"{region}{birth_date.year:04d}{birth_date.month:02d}{birth_date.day:02d}"
-                   f"{sequence:03d}")
+        first17 = f"{region}{birth_date.year:04d}{birth_date.month:02d}{birth_date.day:02d}{sequence:03d}"
         return first17 + id_check_char(first17)
 
 

@@ -142,8 +142,7 @@ class IncomeRow:
     @property
     def net_income(self) -> Decimal:
         """家庭纯收入 = 工资性 + 生产经营性 + 财产性 + 转移性 − 生产经营性支出."""
-        return (self.wage + self.business + self.property_income + self.transfer
-                - self.business_expense)
+        return self.wage + self.business + self.property_income + self.transfer - self.business_expense
 
 
 @dataclass(slots=True)
