@@ -1,4 +1,7 @@
-"""Reads over the hierarchy, always from the acting user's units down."""
+"""Reads over the hierarchy, always from the acting user's units down.
+
+Who sees which unit is decided in one place, ``lianbang.accounts.scope``; the figures here
+are counts for a unit the caller has already obtained through it."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 
 from lianbang.accounts.models import User
+from lianbang.accounts.scope import root_units, unit_for
 from lianbang.org.models import Unit, path_prefix_q
 from lianbang.registry.models import Household, Member
 from lianbang.registry.vocab import HouseholdStatus, MemberStatus
@@ -20,19 +24,14 @@ class UnitFigures:
     members: int
 
 
-def units_of_user(user: User) -> QuerySet[Unit]:
-    """The units a user is bound to (the roots of what they may see)."""
-    return Unit.objects.filter(assignments__user=user).distinct().order_by("level", "path")
+def units_of_user(user: User) -> list[Unit]:
+    """The top units of what the user may see (``accounts.scope``; none inside another)."""
+    return root_units(user)
 
 
 def unit_visible_to(user: User, unit_id: int) -> Unit | None:
     """The unit if it lies in one of the user's subtrees, else None (no existence leak)."""
-    unit = Unit.objects.filter(pk=unit_id).first()
-    if unit is None:
-        return None
-    if user.is_superuser or any(unit.path.startswith(root.path) for root in units_of_user(user)):
-        return unit
-    return None
+    return unit_for(user, unit_id)
 
 
 def unit_children_figures(unit: Unit) -> list[UnitFigures]:

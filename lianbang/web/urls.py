@@ -1,12 +1,22 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from lianbang.web import views
+from lianbang.audit import views as audit_views
+from lianbang.web import login_views, views
 
 app_name = "web"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("login/", login_views.login_view, name="login"),
+    path("login/password/", login_views.login_password, name="login_password"),
+    path("login/otp/", login_views.login_otp, name="login_otp"),
+    path("login/otp/qr.svg", login_views.login_otp_qr, name="login_otp_qr"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("units/<int:unit_id>/", views.unit_detail, name="unit"),
+    path("households/<int:household_id>/", views.household_detail, name="household"),
+    path("households/<int:household_id>/reveal/", views.household_reveal, name="household_reveal"),
+    path("break-glass/", views.break_glass_page, name="break_glass"),
+    path("account/password/", views.account_password, name="account_password"),
+    path("audit/", audit_views.audit_list, name="audit"),
+    path("audit/export.xlsx", audit_views.audit_export, name="audit_export"),
 ]

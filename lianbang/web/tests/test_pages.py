@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from lianbang.accounts.models import Assignment, Role, User
 from lianbang.conftest import Tree
@@ -14,6 +15,9 @@ from lianbang.registry.services import household_save_document
 @pytest.fixture
 def area_leader(tree: Tree) -> User:
     user = User.objects.create_user("area1", password="Lianbang@2026", full_name="赵片长")
+    # Has chosen their own password already (else the login asks for a new one first).
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password_changed_at"])
     Assignment.objects.create(user=user, unit=tree.area, role=Role.AREA_LEADER)
     return user
 

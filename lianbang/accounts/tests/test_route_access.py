@@ -1,0 +1,211 @@
+"""Every route × every role × in and out of scope (issue 5).
+
+Each URL pattern and API operation needs a rule in ``lianbang.accounts.routes``; each rule is
+then exercised as anonymous and as every role: allowed where the rule allows (in scope), and
+refused (out of scope: 404, exactly like an id that does not exist) everywhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.http import HttpResponse
+from django.test import Client
+from django.utils import timezone
+
+from lianbang.accounts.models import Role, User
+from lianbang.accounts.permissions import permissions_of
+from lianbang.accounts.routes import (
+    Access,
+    Route,
+    RouteRule,
+    Scope,
+    all_routes,
+    routes_without_rule,
+    rule_for,
+)
+from lianbang.accounts.tests.cast import Cast, make_user
+from lianbang.jobs.models import Job
+from lianbang.registry.models import Member
+
+ROLES: list[str | None] = [None, *Role.values]
+# Bodies for API writes, so that ninja's own validation (422) does not answer before scope does.
+API_BODIES: dict[str, Any] = {
+    "POST /api/v1/households/{household_id}/reveal": {"field": "phone", "reason": "路由权限测试"},
+    "PATCH /api/v1/households/{household_id}": {"changes": {"phone": "13800000000"}},
+    "PATCH /api/v1/households/{household_id}/members/{member_id}": {"changes": {"pension_insurance": True}},
+    "POST /api/v1/households/{household_id}/visits": {"visited_at": "2026-11-01T10:00:00+08:00"},
+    "POST /api/v1/sync/push": {"items": []},
+    "POST /api/v1/rules/preview": {"condition": {"fact": "housing_safe", "op": "=", "value": False}},
+    "POST /api/v1/evaluate": {"documents": []},
+}
+MISSING_ID = 987654321
+
+
+def exercised(route: Route) -> bool:
+    rule = rule_for(route)
+    if rule is None or rule.access == Access.STAFF:
+        return route.key == "admin:index"
+    return True
+
+
+EXERCISED = [route for route in all_routes() if exercised(route)]
+
+
+def test_every_route_of_the_project_has_an_access_rule(db: None) -> None:
+    assert routes_without_rule() == []
+
+
+@pytest.mark.urls("lianbang.accounts.tests.unruled_urls")
+def test_a_new_route_without_a_rule_fails_the_check(db: None) -> None:
+    missing = routes_without_rule("lianbang.accounts.tests.unruled_urls")
+    assert {"forgotten", "GET /extra-api/ping"} <= set(missing)
+    assert all(key == "forgotten" or "extra-api" in key for key in missing)
+
+
+def test_api_operations_are_checked_one_by_one_per_method() -> None:
+    keys = {route.key for route in all_routes()}
+    assert (
+        "POST /api/v1/households/{household_id}/reveal" in keys
+        and "GET /api/v1/households/{household_id}" in keys
+    )
+
+
+def test_every_route_parameter_has_a_value_in_this_test() -> None:
+    known = {"unit_id", "household_id", "job_id", "member_id", "code"}
+    unknown = {p for route in EXERCISED for p in route.parameters} - known
+    assert unknown == set(), "give the route test in- and out-of-scope values for these parameters"
+
+
+@pytest.mark.parametrize("route", EXERCISED, ids=lambda r: r.key)
+def test_each_role_is_allowed_in_scope_and_refused_outside(route: Route, cast: Cast) -> None:
+    rule = rule_for(route)
+    assert rule is not None
+    problems = [problem for role in ROLES for problem in _check(route, rule, role, cast)]
+    assert problems == []
+
+
+def _check(route: Route, rule: RouteRule, role: str | None, cast: Cast) -> list[str]:
+    client = Client()
+    if role is not None:
+        client.force_login(cast.user(role))
+    allowed = role is not None and (rule.access == Access.LOGIN or rule.permission in permissions_of([role]))
+    label = f"{route.key} as {role or 'anonymous'}"
+    if rule.access == Access.PUBLIC:
+        return _expect(label, _call(client, route, rule, cast, role, True), "any")
+    if role is None:
+        return _expect(label, _call(client, route, rule, cast, role, True), "login")
+    if rule.access == Access.LOGIN and not route.parameters:
+        return _expect(label, _call(client, route, rule, cast, role, True), "allow")
+    if rule.access == Access.STAFF:
+        staff = cast.user(role).is_staff
+        return _expect(label, _call(client, route, rule, cast, role, True), "allow" if staff else "login")
+    if rule.scope == Scope.LIST:
+        return _check_list(label, _call(client, route, rule, cast, role, True), cast, role, allowed)
+    if not route.parameters:
+        return _expect(label, _call(client, route, rule, cast, role, True), "allow" if allowed else "deny")
+    inside = _call(client, route, rule, cast, role, True)
+    outside = _call(client, route, rule, cast, role, False)
+    missing = _call(client, route, rule, cast, role, None)
+    # Without the permission at all, 403 or 404 alike; with it, out of scope is a plain 404.
+    problems = _expect(label + " (in scope)", inside, "allow" if allowed else "deny")
+    problems += _expect(label + " (out of scope)", outside, "404" if allowed else "deny")
+    if outside.status_code != missing.status_code:
+        problems.append(
+            f"{label}: out of scope answers {outside.status_code}, a missing id {missing.status_code}"
+        )
+    return problems
+
+
+def _call(
+    client: Client, route: Route, rule: RouteRule, cast: Cast, role: str | None, inside: bool | None
+) -> HttpResponse:
+    url = "/" + re.sub(
+        r"<(?:\w+:)?(\w+)>", lambda m: str(_value(m.group(1), cast, role, inside)), route.route
+    )
+    method = route.method or rule.method
+    if method == "GET":
+        return client.get(url)  # type: ignore[return-value]
+    body = API_BODIES.get(route.key, {})
+    if route.method:
+        return client.generic(method, url, json.dumps(body), content_type="application/json")  # type: ignore[return-value]
+    return client.post(url, body)  # type: ignore[return-value]
+
+
+def _value(parameter: str, cast: Cast, role: str | None, inside: bool | None) -> int | str:
+    if parameter == "code":  # a manual label: scope is the household's
+        return "left_behind_child"
+    if inside is None:
+        return MISSING_ID
+    key = role or Role.DISTRICT_ADMIN
+    if parameter == "member_id":
+        household = cast.home if inside else cast.out_household(key)
+        return _member_of(household).pk
+    if parameter == "job_id":
+        return _job(cast.user(key) if inside else make_user(f"stranger{Job.objects.count()}")).pk
+    if parameter == "unit_id":
+        return (cast.in_unit(key) if inside else cast.out_unit(key)).pk
+    return (cast.home if inside else cast.out_household(key)).pk
+
+
+def _member_of(household: Any) -> Member:
+    member = household.members.first()
+    if member is None:  # the cast's households have no members: give them one
+        member = Member.objects.create(
+            household=household,
+            id_number=f"53011319800101{household.pk:04d}"[:18],
+            name="路由测试",
+            sex="M",
+            birth_date=date(1980, 1, 1),
+            relation="head",
+            education="junior",
+            labor_skill="ordinary",
+            region_code="530113",
+        )
+    return member
+
+
+def _job(owner: User) -> Job:
+    """A running import preview with both files present: every job page has something to show."""
+    report = Path(tempfile.mkdtemp()) / "report.xlsx"
+    report.write_bytes(b"x")
+    return Job.objects.create(
+        kind="import_households",
+        status=Job.Status.RUNNING,
+        created_by=owner,
+        params={"dry_run": True},
+        result_path=str(report),
+        error_path=str(report),
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+
+
+def _expect(label: str, response: HttpResponse, outcome: str) -> list[str]:
+    status = response.status_code
+    to_login = status == 401 or (status == 302 and "/login/" in response.get("Location", ""))
+    ok = {
+        "any": status < 500,
+        "allow": status < 500 and status not in (401, 403, 404, 405) and not to_login,
+        "deny": status in (403, 404),
+        "404": status == 404,
+        "login": to_login,
+    }[outcome]
+    return [] if ok else [f"{label}: expected {outcome}, got {status} {response.get('Location', '')}"]
+
+
+def _check_list(label: str, response: HttpResponse, cast: Cast, role: str | None, allowed: bool) -> list[str]:
+    problems = _expect(label, response, "allow")
+    body: Any = response.content.decode()
+    key = role or Role.DISTRICT_ADMIN
+    if allowed and cast.home.household_no not in body:
+        problems.append(f"{label}: the in-scope household is missing from the list")
+    if cast.out_household(key).household_no in body:
+        problems.append(f"{label}: the out-of-scope household is listed")
+    return problems
