@@ -1,0 +1,1 @@
+"""Writes of the assistance chain: each public service is one transaction (``<entity>_<action>``)."""
