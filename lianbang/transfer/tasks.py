@@ -1,0 +1,226 @@
+"""The transfer app's background jobs: household import, department lists, bulk evaluation
+and exports. Each is a thin wrapper around a service; the job record keeps the counts, a
+summary for the page and the files to download."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from lianbang.accounts.models import Permission
+from lianbang.accounts.scope import grants_with, households_for, unit_for
+from lianbang.common.errors import ApplicationError
+from lianbang.jobs.models import Job
+from lianbang.jobs.registry import register
+from lianbang.jobs.runner import JobContext
+from lianbang.monitoring.bulk import households_evaluate_all
+from lianbang.org.models import Unit, path_prefix_q
+from lianbang.registry.models import Household
+from lianbang.transfer.errorfile import write_error_file
+from lianbang.transfer.exports import ListFilter, households_export, members_export
+from lianbang.transfer.importing import ImportReport, households_import
+from lianbang.transfer.reports import employment_report, monthly_report, publicity_list
+from lianbang.transfer.scope import EditScope
+from lianbang.transfer.screening import STATUS_LABELS, ScreeningReport, department_list_process
+
+PREVIEW_ROWS = 300
+IMPORT = "import_households"
+DEPARTMENT = "department_list"
+EVALUATE = "evaluate_all"
+EXPORT = "export"
+EXPORTS = {
+    "members": "成员名单",
+    "households": "户名单",
+    "monthly": "月度监测报告",
+    "employment": "就业情况报告",
+    "publicity": "公示名单",
+}
+
+
+@register(IMPORT, "户信息导入")
+def import_households_task(ctx: JobContext) -> None:
+    params = ctx.params
+    report = households_import(
+        path=ctx.input_path,
+        name=ctx.job.input_name,
+        actor=ctx.actor,
+        dry_run=bool(params.get("dry_run")),
+        income_year=_int(params.get("income_year")),
+        scope=EditScope.of(ctx.actor) if ctx.actor else None,
+        progress=ctx.progress,
+    )
+    job = ctx.job
+    job.counts = report.summary()
+    job.summary = _import_summary(report)
+    if report.error_rows:
+        path = ctx.path("errors.xlsx")
+        write_error_file(
+            path,
+            report.titles,
+            (
+                (r.row, report.error_cells.get(r.row, []), ["；".join(e.reason for e in r.errors)])
+                for r in report.error_rows
+            ),
+        )
+        job.error_path = str(path)
+    job.message = _import_message(report)
+
+
+def _import_summary(report: ImportReport) -> dict[str, Any]:
+    errors = [r.as_dict() for r in report.error_rows[:PREVIEW_ROWS]]
+    first = [r.as_dict() for r in report.rows[:PREVIEW_ROWS]]
+    return {
+        "columns": report.columns,
+        "unknown_columns": report.unknown_columns,
+        "header_rows": report.header_rows,
+        "sheet": report.sheet,
+        "rows": first,
+        "errors": errors,
+        "more_rows": max(0, len(report.rows) - PREVIEW_ROWS),
+        "more_errors": max(0, len(report.error_rows) - PREVIEW_ROWS),
+    }
+
+
+def _import_message(report: ImportReport) -> str:
+    counts = report.summary()["households"]
+    verb = "预计" if report.dry_run else "已"
+    return (
+        f"{verb}新增 {counts['created']} 户，{verb}更新 {counts['updated']} 户，"
+        f"无变化 {counts['unchanged']} 户，有误 {counts['error']} 户（{len(report.error_rows)} 行）"
+    )
+
+
+@register(DEPARTMENT, "部门筛查名单")
+def department_list_task(ctx: JobContext) -> None:
+    params = ctx.params
+    report = department_list_process(
+        path=ctx.input_path,
+        name=ctx.job.input_name,
+        department=str(params.get("department", "")),
+        actor=ctx.actor,
+        dry_run=bool(params.get("dry_run")),
+        unit_paths=_upload_paths(ctx),
+        progress=ctx.progress,
+    )
+    job = ctx.job
+    job.counts = report.summary()
+    job.summary = {
+        "rows": [_list_row(r) for r in report.rows[:PREVIEW_ROWS]],
+        "more_rows": max(0, len(report.rows) - PREVIEW_ROWS),
+    }
+    if report.reported_rows:
+        path = ctx.path("unmatched.xlsx")
+        write_error_file(
+            path,
+            report.titles,
+            ((r.row, r.cells, [STATUS_LABELS[r.status], r.reason]) for r in report.reported_rows),
+            notes=("结果", "原因"),
+        )
+        job.error_path = str(path)
+    job.message = _list_message(report)
+
+
+def _list_row(row: Any) -> dict[str, Any]:
+    return {**row.as_dict(), "status_label": STATUS_LABELS.get(row.status, row.status)}
+
+
+def _list_message(report: ScreeningReport) -> str:
+    rows = report.summary()["rows"]
+    return (
+        "，".join(f"{STATUS_LABELS[status]} {count} 行" for status, count in rows.items() if count)
+        or "名单为空"
+    )
+
+
+def _upload_paths(ctx: JobContext) -> tuple[str, ...] | None:
+    if ctx.actor is None:
+        return None
+    grants = grants_with(ctx.actor, Permission.DEPARTMENT_UPLOAD)
+    if any(g.unit is None for g in grants):
+        return None
+    return tuple(g.unit.path for g in grants if g.unit is not None)
+
+
+@register(EVALUATE, "全量重新研判")
+def evaluate_all_task(ctx: JobContext) -> None:
+    result = households_evaluate_all(as_of=timezone.localdate(), cause="job")
+    ctx.job.counts = {"households": result.households, "lights_changed": result.lights_changed}
+    ctx.job.message = f"研判 {result.households} 户，灯色变化 {result.lights_changed} 户"
+
+
+@register(EXPORT, "导出")
+def export_task(ctx: JobContext) -> None:
+    params = ctx.params
+    what = str(params.get("what", ""))
+    if what not in EXPORTS:
+        raise ApplicationError("unknown_export", f"未知的导出类型「{what}」", f"unknown export {what!r}")
+    path = ctx.path(f"{what}.xlsx")
+    rows = _export(ctx, what, params, path)
+    ctx.job.result_path = str(path)
+    ctx.job.counts = {"rows": rows}
+    ctx.job.message = f"{EXPORTS[what]}：{rows} 行"
+
+
+def _export(ctx: JobContext, what: str, params: dict[str, Any], path: Any) -> int:
+    actor = ctx.actor
+    unit = _unit(ctx, params.get("unit_id"))
+    if what in ("members", "households"):
+        households = _scoped_households(ctx, unit)
+        writer = members_export if what == "members" else households_export
+        return writer(
+            path,
+            households=households,
+            actor=actor,
+            list_filter=ListFilter.from_params(params),
+            progress=ctx.progress,
+        )
+    if unit is None:
+        raise ApplicationError("unit_required", "请选择单位", "choose a unit")
+    if what == "monthly":
+        return monthly_report(
+            path, unit=unit, month=_day(params.get("month")) or timezone.localdate(), actor=actor
+        )
+    if what == "employment":
+        return employment_report(
+            path, unit=unit, as_of=_day(params.get("as_of")) or timezone.localdate(), actor=actor
+        )
+    return publicity_list(path, unit=unit, actor=actor)
+
+
+def _unit(ctx: JobContext, unit_id: Any) -> Unit | None:
+    if not unit_id:
+        return None
+    if ctx.actor is None:
+        return Unit.objects.filter(pk=unit_id).first()
+    unit = unit_for(ctx.actor, unit_id, Permission.EXPORT)
+    if unit is None:
+        raise ApplicationError(
+            "not_found", "单位不存在或不在您的范围内", "no such unit in your scope", status=404
+        )
+    return unit
+
+
+def _scoped_households(ctx: JobContext, unit: Unit | None) -> Any:
+    households = households_for(ctx.actor, Permission.EXPORT) if ctx.actor else Household.objects.all()
+    return households.filter(path_prefix_q(unit.path, "unit__path")) if unit else households
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def job_kind_label(job: Job) -> str:
+    what = job.params.get("what")
+    return EXPORTS.get(str(what), "") if job.kind == EXPORT else ""
