@@ -23,12 +23,14 @@ setup: install
 demo: setup
 	$(BIN)/lianbang generate --if-empty
 	$(BIN)/lianbang evaluate --all
+	$(BIN)/lianbang demo_cases
 	@echo ""
 	@echo "链帮 Lianbang: http://$(HOST):$(PORT)/"
-	@echo "  log in as district / street1 / community1 / area01 / grid0001 ..."
+	@echo "  log in as district / street1 / community1 / area1 / branch1 / grid0001 ..."
 	@echo "  password: $${LIANBANG_DEMO_PASSWORD:-Lianbang@2026}"
+	@echo "  (demo mode: demo accounts skip the first-login password change and the second factor)"
 	@echo ""
-	$(BIN)/lianbang runserver $(HOST):$(PORT) --noreload
+	LIANBANG_DEMO_MODE=1 $(BIN)/lianbang runserver $(HOST):$(PORT) --noreload
 
 test: install
 	$(BIN)/lianbang collectstatic --noinput --verbosity 0

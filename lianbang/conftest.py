@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
 from lianbang.org.models import Building, MicroGrid, Unit
@@ -77,6 +78,12 @@ SAMPLE_DOCUMENT: dict[str, Any] = {
     ],
     "events": [{"type": "job_loss", "id_number": "530113198001010014", "date": "2026-10-20"}],
 }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Each test starts with empty request counters (the API throttle keeps them in the cache)."""
+    cache.clear()
 
 
 @dataclass

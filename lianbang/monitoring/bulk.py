@@ -89,6 +89,11 @@ def _evaluate_all(rule_set: RuleSet, as_of: date, cause: str) -> BulkReport:
     return BulkReport(households, changed, judged - started, time.perf_counter() - judged)
 
 
+def _moment(value: datetime) -> object:
+    """A timestamp bound the way the ORM binds it, so ORM lookups on it match (SQLite text)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
 def _execute(cursor: CursorWrapper, sql: Sql) -> None:
     cursor.execute(sql.text, sql.params)
 
@@ -163,7 +168,7 @@ def _write_lights(cursor: CursorWrapper, version: int, as_of: date, cause: str, 
         Sql.value(version),
         Sql.value(as_of),
         Sql.value(cause),
-        Sql.value(now),
+        Sql.value(_moment(now)),
     )
     _execute(cursor, changes)
     changed = cursor.rowcount
@@ -172,7 +177,7 @@ def _write_lights(cursor: CursorWrapper, version: int, as_of: date, cause: str, 
     return changed
 
 
-def _update_lights(cursor: CursorWrapper, differs: str, version: int, as_of: date, now: object) -> None:
+def _update_lights(cursor: CursorWrapper, differs: str, version: int, as_of: date, now: datetime) -> None:
     missing_changed = "(n.old_income_missing <> (n.income_missing = 1))"
     if connection.vendor == "sqlite":
         missing_changed = "(n.old_income_missing <> n.income_missing)"
@@ -184,12 +189,12 @@ def _update_lights(cursor: CursorWrapper, differs: str, version: int, as_of: dat
         f"AND n.old_color IS NOT NULL AND ({differs} OR {missing_changed})",
         Sql.value(version),
         Sql.value(as_of),
-        Sql.value(now),
+        Sql.value(_moment(now)),
     )
     _execute(cursor, update)
 
 
-def _insert_lights(cursor: CursorWrapper, version: int, as_of: date, now: object) -> None:
+def _insert_lights(cursor: CursorWrapper, version: int, as_of: date, now: datetime) -> None:
     insert = combine(
         "INSERT INTO monitoring_householdlight (household_id, color, rules, income_missing, "
         "floor_color, rule_set_version, as_of, since, region_code) "
@@ -197,7 +202,7 @@ def _insert_lights(cursor: CursorWrapper, version: int, as_of: date, now: object
         "'green', {}, {}, {}, n.region_code FROM monitoring_new n WHERE n.old_color IS NULL",
         Sql.value(version),
         Sql.value(as_of),
-        Sql.value(now),
+        Sql.value(_moment(now)),
     )
     _execute(cursor, insert)
 
@@ -229,7 +234,7 @@ def _write_labels(cursor: CursorWrapper, plan: Plan) -> None:
     )
     _execute(
         cursor,
-        Sql.value(timezone.now()).wrap(
+        Sql.value(_moment(timezone.now())).wrap(
             "INSERT INTO monitoring_householdlabel (household_id, label_id, set_at, region_code) "
             "SELECT n.household_id, n.label_id, {}, h.region_code FROM monitoring_new_labels n "
             "JOIN registry_household h ON h.id = n.household_id WHERE NOT EXISTS (SELECT 1 FROM "

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lianbang.accounts.models import User
+from lianbang.audit.registry import audit_registry_change
 from lianbang.common.errors import ApplicationError, FieldProblem, invalid
 from lianbang.org.models import Building, MicroGrid, Unit
 from lianbang.registry import vocab
@@ -301,7 +302,7 @@ def _record(
 ) -> None:
     if not diff and action == Change.Action.UPDATE:
         return
-    Change.objects.create(
+    change = Change.objects.create(
         household=household,
         version=member.version if member is not None and entity == "member" else household.version,
         member=member,
@@ -312,6 +313,7 @@ def _record(
         reason=reason,
         region_code=household.region_code,
     )
+    audit_registry_change(change)
 
 
 @transaction.atomic

@@ -150,3 +150,12 @@ def test_bulk_keeps_a_light_change_with_rules_version_and_cause(tree: Tree, docu
     assert (report.households, report.lights_changed) == (1, 1)
     assert (change.from_color, change.to_color, change.rules) == ("", "yellow", ["Y_JOB_LOSS"])
     assert (change.rule_set_version, change.cause) == (1, "nightly")
+
+
+def test_a_bulk_runs_changes_are_found_by_their_shared_time(tree: Tree, document: dict) -> None:
+    household_save_document(data=document, today=D)
+    HouseholdLight.objects.all().delete()
+    households_evaluate_all(as_of=D, cause="nightly")
+    change = LightChange.objects.get(cause="nightly")
+    assert LightChange.objects.filter(changed_at=change.changed_at, cause="nightly").count() == 1
+    assert HouseholdLight.objects.get().since == change.changed_at

@@ -1,0 +1,90 @@
+"""The phone's sync protocol over HTTP: scoped, masked, idempotent, limited."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from django.test import override_settings
+
+from lianbang.api.tests.conftest import Caller, caller
+from lianbang.conftest import Tree
+from lianbang.registry.models import Household, Visit
+
+
+def worker_of(tree: Tree) -> Caller:
+    worker = caller("grid0001", "grid_worker", tree.floor_group)
+    tree.grid.worker = worker.user
+    tree.grid.save()
+    return worker
+
+
+def push(worker: Caller, items: list[Any]) -> Any:
+    return worker.client().post(
+        "/api/v1/sync/push", json.dumps({"items": items}), content_type="application/json"
+    )
+
+
+def visit(household: Household) -> dict[str, Any]:
+    return {
+        "uuid": str(uuid.uuid4()),
+        "kind": "visit",
+        "household_id": household.pk,
+        "data": {"visited_at": "2026-11-28T09:30:00+08:00", "notes": "一切正常"},
+    }
+
+
+def test_a_grid_worker_pulls_their_households_masked(tree: Tree, household: Household) -> None:
+    pulled = json.loads(worker_of(tree).client().get("/api/v1/sync/pull").content)
+    assert pulled["full"] and [h["household_no"] for h in pulled["households"]] == ["530113-900001"]
+    head = pulled["households"][0]["members"][0]
+    assert "*" in head["id_number"] and head["version"] == 1
+
+
+def test_a_grid_worker_without_the_household_in_their_grid_pulls_nothing(
+    tree: Tree, household: Household
+) -> None:
+    stranger = caller("grid0002", "grid_worker", tree.floor_group)
+    assert json.loads(stranger.client().get("/api/v1/sync/pull").content)["households"] == []
+
+
+def test_pushing_the_same_batch_twice_stores_each_visit_once(tree: Tree, household: Household) -> None:
+    worker = worker_of(tree)
+    items = [visit(household), visit(household)]
+    first = json.loads(push(worker, items).content)["results"]
+    second = json.loads(push(worker, items).content)["results"]
+    assert [r["status"] for r in first] == ["applied", "applied"]
+    assert all(r["replayed"] for r in second)
+    assert Visit.objects.count() == 2
+
+
+def test_a_conflict_comes_back_with_the_other_value_masked(tree: Tree, household: Household) -> None:
+    worker = worker_of(tree)
+    spouse = household.members.get(relation="spouse")
+    url = f"/api/v1/households/{household.pk}/members/{spouse.pk}"
+    worker.client().patch(
+        url, json.dumps({"changes": {"health": "长期慢性病"}}), content_type="application/json"
+    )
+    item = {
+        "uuid": str(uuid.uuid4()),
+        "kind": "member_update",
+        "member_id": spouse.pk,
+        "base_version": 1,
+        "changes": {"health": "患有大病"},
+    }
+    result = json.loads(push(worker, [item]).content)["results"][0]
+    assert result["status"] == "conflict"
+    assert result["conflicts"]["health"] == {"yours": "患有大病", "theirs": "***"}
+
+
+@override_settings(LIANBANG_SYNC_BATCH_MAX=3)
+def test_a_batch_over_the_limit_is_413_and_applies_nothing(tree: Tree, household: Household) -> None:
+    response = push(worker_of(tree), [visit(household) for _ in range(4)])
+    assert response.status_code == 413 and json.loads(response.content)["code"] == "batch_too_large"
+    assert not Visit.objects.exists()
+
+
+def test_an_official_without_edit_rights_cannot_push(tree: Tree, household: Household) -> None:
+    leader = caller("leader1", "leader", tree.district)
+    assert push(leader, [visit(household)]).status_code == 403
