@@ -1,0 +1,173 @@
+"""Benchmarks of the phone sync protocol (issue 6), against the production server command.
+
+    createdb -h 127.0.0.1 -U postgres lb_sync && export DATABASE_URL=postgres://postgres@127.0.0.1:5432/lb_sync
+    .venv/bin/lianbang migrate && .venv/bin/lianbang generate && .venv/bin/lianbang evaluate --all
+    .venv/bin/python bench/sync_api.py [--workers 4] [--concurrency 32]
+
+It starts gunicorn (several worker processes) on 127.0.0.1, creates a token for each of the
+376 grid workers and one community official, then measures over real HTTP:
+  1. first download (GET /api/v1/sync/pull) of a grid worker's households (about 13) and of a
+     community official's (about 1,600): p50/p95 of repeated pulls;
+  2. uploads: every grid worker pushes one batch of 10 visits, `--concurrency` at a time:
+     throughput, p50/p99 latency, errors, and a count in the database that every visit is
+     stored exactly once; then the same batches are replayed and must add nothing.
+The visits it adds are deleted at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianbang.settings")
+
+import django
+
+django.setup()
+
+from django.db import connection
+
+from lianbang.accounts.models import Assignment, Role
+from lianbang.accounts.tokens import token_create
+from lianbang.org.models import MicroGrid
+from lianbang.registry.models import Visit
+
+PORT = 8765
+
+
+def tokens() -> tuple[list[tuple[str, list[int]]], str]:
+    workers = []
+    for grid in MicroGrid.objects.select_related("worker").prefetch_related("households").order_by("code"):
+        assignment = Assignment.objects.filter(user=grid.worker, role=Role.GRID_WORKER).first()
+        if grid.worker is None or assignment is None:
+            continue
+        raw = token_create(user=grid.worker, assignment=assignment, days=1, name="bench")[1]
+        workers.append((raw, [h.pk for h in grid.households.all()]))
+    official = Assignment.objects.filter(role=Role.COMMUNITY_OFFICIAL).select_related("user").first()
+    assert official is not None
+    return workers, token_create(user=official.user, assignment=official, days=1, name="bench")[1]
+
+
+def request(method: str, path: str, token: str, body: object = None) -> tuple[int, float, bytes]:
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+    payload = None if body is None else json.dumps(body, ensure_ascii=False).encode()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    conn.request(method, path, payload, headers)
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    return response.status, (time.perf_counter() - started) * 1000, data
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def pulls(token: str, times: int) -> tuple[str, int]:
+    latencies, count = [], 0
+    for _ in range(times):
+        status, ms, data = request("GET", "/api/v1/sync/pull", token)
+        assert status == 200, data[:300]
+        latencies.append(ms)
+        count = len(json.loads(data)["households"])
+    return f"p50 {statistics.median(latencies):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms", count
+
+
+def batch(households: list[int]) -> list[dict[str, object]]:
+    return [
+        {
+            "uuid": str(uuid.uuid4()),
+            "kind": "visit",
+            "household_id": households[i % len(households)],
+            "data": {"visited_at": "2026-11-28T09:30:00+08:00", "notes": "压测走访"},
+        }
+        for i in range(10)
+    ]
+
+
+def uploads(workers: list[tuple[str, list[int]]], concurrency: int) -> list[list[dict[str, object]]]:
+    batches = [batch(households) for _, households in workers]
+
+    def push(index: int) -> tuple[int, float, int]:
+        status, ms, data = request("POST", "/api/v1/sync/push", workers[index][0], {"items": batches[index]})
+        applied = (
+            sum(1 for r in json.loads(data)["results"] if r["status"] == "applied") if status == 200 else 0
+        )
+        return status, ms, applied
+
+    for label in ("upload", "replay"):
+        before = Visit.objects.count()
+        started = time.perf_counter()
+        with ThreadPoolExecutor(concurrency) as pool:
+            results = list(pool.map(push, range(len(workers))))
+        elapsed = time.perf_counter() - started
+        latencies = [ms for _, ms, _ in results]
+        errors = sum(1 for status, _, _ in results if status != 200)
+        added = Visit.objects.count() - before
+        print(
+            f"{label}: {len(results)} batches of 10 in {elapsed:.1f} s = "
+            f"{len(results) / elapsed:.1f} batches/s "
+            f"({10 * len(results) / elapsed:.0f} visits/s); p50 {statistics.median(latencies):.0f} ms, "
+            f"p99 {percentile(latencies, 0.99):.0f} ms; errors {errors}; visits added {added}"
+        )
+    return batches
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--pulls", type=int, default=20)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("run against PostgreSQL: set DATABASE_URL")
+    workers, official = tokens()
+    env = {**os.environ, "LIANBANG_API_RATE": "100000/m", "ALLOWED_HOSTS": "127.0.0.1"}
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "lianbang.wsgi",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "-w",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        time.sleep(4)
+        summary, count = pulls(workers[0][0], args.pulls)
+        print(f"first download, grid worker ({count} households): {summary}")
+        summary, count = pulls(official, max(3, args.pulls // 4))
+        print(f"first download, community official ({count} households): {summary}")
+        batches = uploads(workers, args.concurrency)
+        stored = Visit.objects.filter(notes="压测走访").count()
+        print(
+            f"visits stored: {stored} for {10 * len(batches)} sent (twice): "
+            f"exactly once = {stored == 10 * len(batches)}"
+        )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        Visit.objects.filter(notes="压测走访").delete()
+
+
+if __name__ == "__main__":
+    main()
