@@ -6,9 +6,13 @@ district official holding a token, against a small district.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
+import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -22,6 +26,18 @@ from lianbang.wsgi import application
 
 RAW_TOKEN = "lb_fuzz0000_schemathesis-generated-requests"
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """Requests sent through the WSGI app would close the database connection at their end
+    (Django does that between real requests); the test's transaction needs it open, as
+    Django's own test client arranges."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @schema.parametrize()
