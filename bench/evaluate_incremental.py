@@ -23,17 +23,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianbang.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection, transaction
 
-from lianbang.monitoring.models import HouseholdLight  # noqa: E402
-from lianbang.monitoring.receivers import reevaluate_household  # noqa: E402
-from lianbang.registry.models import Member  # noqa: E402
-from lianbang.registry.services import member_update  # noqa: E402
-from lianbang.registry.signals import household_changed  # noqa: E402
+from lianbang.monitoring.models import HouseholdLight
+from lianbang.monitoring.receivers import reevaluate_household
+from lianbang.registry.models import Member
+from lianbang.registry.services import member_update
+from lianbang.registry.signals import household_changed
 
 
 def change_for(member: Member, index: int) -> dict[str, object]:

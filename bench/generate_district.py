@@ -39,11 +39,11 @@ import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.core.management import call_command
+from django.db import connection, transaction
 
-from lianbang.demo.generator import DEFAULT_SEED  # noqa: E402
-from lianbang.demo.services import GenerationReport, district_generate  # noqa: E402
+from lianbang.demo.generator import DEFAULT_SEED
+from lianbang.demo.services import GenerationReport, district_generate
 
 CHUNK_TABLES = ("registry.Household", "registry.Member", "registry.Income", "registry.Event")
 
