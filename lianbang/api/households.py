@@ -97,7 +97,7 @@ class ReasonIn(StrictIn):
     reason: str = ""
 
 
-def _actor(request: HttpRequest) -> User:
+def actor_of(request: HttpRequest) -> User:
     """The authenticated caller (every operation here requires authentication)."""
     user = request.user
     if not isinstance(user, User):
@@ -265,7 +265,7 @@ def household_create(
             status=409,
         )
     with transaction.atomic():  # placed outside the caller's scope: nothing stays written
-        result = household_save_document(data=document, actor=_actor(request), source="api")
+        result = household_save_document(data=document, actor=actor_of(request), source="api")
         _check_placed_in_scope(request, result.household)
     return (201 if result.outcome == "created" else 200), _saved(result)
 
@@ -297,7 +297,7 @@ def household_replace(
         raise ApplicationError(
             "invalid", "文档的户编号与该户不一致", "household_no does not match this household"
         )
-    return _saved(household_save_document(data=document, actor=_actor(request), source="api"))
+    return _saved(household_save_document(data=document, actor=actor_of(request), source="api"))
 
 
 @router.patch("/households/{household_id}", response=VersionOut)
@@ -307,7 +307,7 @@ def household_edit(request: HttpRequest, household_id: int, edit: EditIn) -> dic
     saved = household_update(
         household=household,
         changes=edit.changes,
-        actor=_actor(request),
+        actor=actor_of(request),
         expected_version=edit.base_version,
         source="api",
     )
@@ -325,7 +325,7 @@ def member_edit(request: HttpRequest, household_id: int, member_id: int, edit: E
     saved = member_update(
         member=member,
         changes=edit.changes,
-        actor=_actor(request),
+        actor=actor_of(request),
         expected_version=edit.base_version,
         source="api",
     )
@@ -351,7 +351,7 @@ def event_create(
 ) -> tuple[int, dict[str, Any]]:
     """Report an event (DOMAIN §3 types); the household is re-judged before this returns."""
     household = _household(request, household_id, Permission.HOUSEHOLD_EDIT)
-    event = event_record(household=household, data=data, actor=_actor(request), source="api")
+    event = event_record(household=household, data=data, actor=actor_of(request), source="api")
     return 201, {"id": event.pk, "type": event.type, "date": event.date.isoformat()}
 
 
@@ -378,7 +378,7 @@ def _visit(visit: Visit) -> dict[str, Any]:
 @router.post("/households/{household_id}/visits", response={201: VisitOut})
 def visit_create(request: HttpRequest, household_id: int, visit: VisitIn) -> tuple[int, dict[str, Any]]:
     household = _household(request, household_id, Permission.HOUSEHOLD_EDIT)
-    saved = visit_record(household=household, visitor=_actor(request), **visit.dict())
+    saved = visit_record(household=household, visitor=actor_of(request), **visit.dict())
     return 201, _visit(saved)
 
 
@@ -442,14 +442,14 @@ def label_list(request: HttpRequest, household_id: int) -> list[dict[str, Any]]:
 def label_set(request: HttpRequest, household_id: int, code: str) -> tuple[int, dict[str, str]]:
     """Set a manual label (e.g. 留守儿童); computed labels follow the data and are refused."""
     household = _household(request, household_id, Permission.HOUSEHOLD_EDIT)
-    household_label_set(household=household, label=_label(code), actor=_actor(request))
+    household_label_set(household=household, label=_label(code), actor=actor_of(request))
     return 201, {"code": code}
 
 
 @router.delete("/households/{household_id}/labels/{code}", response={204: None})
 def label_clear(request: HttpRequest, household_id: int, code: str) -> tuple[int, None]:
     household = _household(request, household_id, Permission.HOUSEHOLD_EDIT)
-    household_label_clear(household=household, label=_label(code), actor=_actor(request))
+    household_label_clear(household=household, label=_label(code), actor=actor_of(request))
     return 204, None
 
 

@@ -11,8 +11,9 @@ from ninja import Router, Schema
 from lianbang.accounts.scope import root_units, unit_for
 from lianbang.common.errors import ApplicationError
 from lianbang.monitoring.models import HouseholdLight
+from lianbang.org import selectors
 from lianbang.org.models import Building, MicroGrid, Unit, path_prefix_q
-from lianbang.registry.models import Household, Member
+from lianbang.registry.models import Household
 
 router = Router(tags=["units"])
 
@@ -92,15 +93,16 @@ def unit_children(request: HttpRequest, unit_id: int) -> list[dict[str, Any]]:
 
 
 def unit_figures(unit: Unit) -> dict[str, Any]:
+    """The selectors' counts of households and people, with the lights rolled up."""
+    figures = selectors.unit_figures(unit)
     households = Household.objects.filter(path_prefix_q(unit.path, "unit__path"), status="active")
     lights = dict(
         HouseholdLight.objects.filter(household__in=households).values_list("color").annotate(n=Count("pk"))
     )
-    members = Member.objects.filter(path_prefix_q(unit.path, "household__unit__path"), status="active")
     return {
         "unit": _out(unit),
-        "households": households.count(),
-        "members": members.count(),
+        "households": figures.households,
+        "members": figures.members,
         "lights": {color: lights.get(color, 0) for color in ("red", "yellow", "green")},
     }
 

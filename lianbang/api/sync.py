@@ -13,7 +13,7 @@ from ninja import Router, Schema
 from lianbang.accounts.masking import mask_household_document, mask_value
 from lianbang.accounts.models import Permission
 from lianbang.accounts.scope import households_for
-from lianbang.api.households import _actor, require
+from lianbang.api.households import actor_of, require
 from lianbang.api.schemas import StrictIn
 from lianbang.common.errors import ApplicationError
 from lianbang.sync.pull import sync_pull
@@ -63,7 +63,7 @@ def push(request: HttpRequest, batch: PushIn) -> dict[str, Any]:
             status=413,
         )
     results = sync_push(
-        user=_actor(request),
+        user=actor_of(request),
         households=households_for(request.user, Permission.HOUSEHOLD_EDIT),
         items=batch.items,
     )
