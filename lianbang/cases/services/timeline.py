@@ -21,7 +21,8 @@ def event_add(
     to_state: str = "",
     payload: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    event = CaseEvent.objects.create(**event_fields(case, type, at, actor, action, from_state, to_state, payload))
+    fields = event_fields(case, type, at, actor, action, from_state, to_state, payload)
+    event = CaseEvent.objects.create(**fields)
     audit_case_event(event, actor)
     return event
 
