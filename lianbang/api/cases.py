@@ -44,6 +44,7 @@ from lianbang.api.cases_out import (
 from lianbang.api.households import actor_of, require
 from lianbang.api.pagination import MAX_LIMIT, page
 from lianbang.api.schemas import ErrorOut, StrictIn
+from lianbang.cases.clock import current
 from lianbang.cases.conf import workflow_settings
 from lianbang.cases.figures import case_figures
 from lianbang.cases.models import Alert, Case, CaseStep, Notification
@@ -244,7 +245,7 @@ def _detail(request: HttpRequest, case: Case) -> dict[str, Any]:
         pk=case.pk
     )
     render = case_detail if fresh.kind == CaseKind.RISK else matter_detail
-    return render(fresh, request.user, timezone.now())
+    return render(fresh, request.user, current())
 
 
 def _open_steps() -> QuerySet[CaseStep]:
@@ -338,7 +339,7 @@ def case_list(
     """Risk cases in the caller's scope: unit subtree, state, level, risk type, assigned to me,
     overdue (an open step past its deadline), due within the next N hours, open or closed;
     sorted by ``-opened_at`` (default), ``opened_at``, ``-id`` or ``id``; a page at a time."""
-    now = timezone.now()
+    now = current()
     rows = cases_visible_to(request.user).filter(kind=CaseKind.RISK)
     rows = rows.filter(_unit_filter(request, unit_id, "unit__path"))
     _one_of("state", state, [s.code for s in workflow_of(CaseKind.RISK).states])
@@ -596,7 +597,7 @@ def household_cases(request: HttpRequest, household_id: int) -> list[dict[str, A
     household = household_for(request.user, household_id)
     if household is None:
         raise _not_found("户", "household")
-    now = timezone.now()
+    now = current()
     rows = _annotated(cases_visible_to(request.user).filter(household=household))
     return [case_row(case, now) for case in rows.order_by("-opened_at", "-pk")[:MAX_LIMIT]]
 
@@ -626,7 +627,7 @@ def matter_list(
         rows = rows.filter(state=state)
     if open is not None:
         rows = rows.filter(closed_at__isnull=open)
-    now = timezone.now()
+    now = current()
     return page(_annotated(rows), cursor=cursor, limit=limit, render=lambda c: case_row(c, now))
 
 
