@@ -133,16 +133,21 @@ def _covers(user: Any, grant: Grant, subject: Subject) -> bool:
         return True
     if grant.role == R.GRID_WORKER:
         return subject.grid_worker_id is not None and subject.grid_worker_id == user.pk
+    household_id = subject.household_id
     if grant.role == R.HELPER:
-        paired = HelperPairing.objects.filter(helper=user, household_id=subject.household_id)
-        return subject.household_id is not None and paired.exists()
+        return household_id is not None and _paired(user, household_id)
     inside = subject.unit_path.startswith(grant.unit.path)
     if grant.role == R.DEPARTMENT:
-        matched = DepartmentMatch.objects.filter(
-            department=grant.department, household_id=subject.household_id
-        )
-        return inside and subject.household_id is not None and matched.exists()
+        return inside and household_id is not None and _matched(grant.department, household_id)
     return inside
+
+
+def _paired(user: Any, household_id: int) -> bool:
+    return HelperPairing.objects.filter(helper=user, household_id=household_id).exists()
+
+
+def _matched(department: str, household_id: int) -> bool:
+    return DepartmentMatch.objects.filter(department=department, household_id=household_id).exists()
 
 
 def may_act(user: Any, case: Case, action: str) -> bool:

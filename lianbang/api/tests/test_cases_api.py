@@ -21,7 +21,8 @@ from lianbang.accounts.models import User
 from lianbang.audit.models import AuditEntry
 from lianbang.cases import clock as clock_module
 from lianbang.cases.models import Case
-from lianbang.cases.tests.conftest import Cast, cast, family, save  # noqa: F401  (the cast fixture)
+from lianbang.cases.tests.conftest import Cast, family, save
+from lianbang.cases.tests.conftest import cast as cast  # the fixture, re-exported
 from lianbang.monitoring.models import HouseholdLight
 from lianbang.registry.models import Household
 
