@@ -79,6 +79,14 @@ RULES: dict[str, RouteRule] = {
     "web:break_glass": RouteRule(Access.PERMISSION, P.BREAK_GLASS),
     "web:audit": RouteRule(Access.PERMISSION, P.AUDIT_VIEW),
     "web:audit_export": RouteRule(Access.PERMISSION, P.AUDIT_VIEW),
+    # The Vue apps' pages: the console needs a session; the phone app's shell opens offline and
+    # logs in itself (its data comes from the API, which checks every call).
+    "web:console": RouteRule(Access.LOGIN),
+    "web:console_path": RouteRule(Access.LOGIN),
+    "web:mobile": PUBLIC,
+    "web:mobile_sw": PUBLIC,
+    "web:mobile_manifest": PUBLIC,
+    "web:mobile_path": PUBLIC,
     "admin:*": RouteRule(Access.STAFF),
     # Imports, department lists and exports (lianbang.transfer); a job is its owner's only.
     "transfer:index": RouteRule(Access.LOGIN),
