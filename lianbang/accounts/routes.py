@@ -37,6 +37,7 @@ class Scope(StrEnum):
     UNIT = "unit"  # the ``unit_id`` parameter must be in scope, else 404
     HOUSEHOLD = "household"  # the ``household_id`` parameter must be in scope, else 404
     OWN = "own"  # the ``job_id`` parameter must be the caller's own background job, else 404
+    BUILDING = "building"  # the ``building_id`` parameter must be in scope, else 404
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,15 @@ RULES: dict[str, RouteRule] = {
     "GET /api/v1/rule-sets/active": RouteRule(Access.LOGIN),
     "POST /api/v1/rules/preview": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
     "POST /api/v1/evaluate": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW),
+    # The officials' console (lianbang.dashboards): ``?unit=`` is checked like ``unit_id``.
+    "GET /api/v1/dashboard": RouteRule(Access.PERMISSION, P.UNIT_VIEW),
+    "GET /api/v1/dashboard/children": RouteRule(Access.PERMISSION, P.UNIT_VIEW),
+    "GET /api/v1/dashboard/trend": RouteRule(Access.PERMISSION, P.UNIT_VIEW),
+    "GET /api/v1/buildings/{building_id}/light-map": RouteRule(
+        Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.BUILDING
+    ),
+    "GET /api/v1/units/{unit_id}/light-map": _unit_view,
+    "GET /api/v1/people": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.LIST),
 }
 
 
