@@ -141,7 +141,7 @@ def _entrance(
     for floor in range(top, 0, -1):
         found = dict(placed.pop((entrance, floor), {}))
         rooms = [f"{floor}{flat:02d}" for flat in range(1, building.rooms_per_floor + 1)]
-        row = [found.pop(room, None) or _empty(room) for room in rooms]
+        row = [found.pop(room) if room in found else _empty(room) for room in rooms]
         row += [found[room] for room in sorted(found)]  # rooms that do not fit the shape
         floors.append({"floor": floor, "cells": row})
     return {"entrance": entrance, "floors": floors}

@@ -110,9 +110,9 @@ class TrendPoint:
     partial: bool
 
 
-def trend(unit: Unit, months: int) -> list[TrendPoint]:
+def trend(unit: Unit, months: int, now: datetime | None = None) -> list[TrendPoint]:
     """The unit's lights at the end of each of the ``months`` − 1 past months, and now."""
-    moment = moment_at()
+    moment = moment_at(now)
     past = past_months(moment, months - 1)
     stored = set(TrendMonth.objects.filter(month__in=past).values_list("month", flat=True))
     rows = {
@@ -120,11 +120,11 @@ def trend(unit: Unit, months: int) -> list[TrendPoint]:
         for r in MonthlyLights.objects.filter(kind=NodeKind.UNIT, node_id=unit.pk, month__in=stored)
     }
     points = [_past_point(unit, month, rows.get(month), month in stored) for month in past]
-    (now,) = figures(unit, [unit_info(unit)])
-    c = now.counts
+    (current,) = figures(unit, [unit_info(unit)])
+    c = current.counts
     points.append(
         TrendPoint(
-            moment.today.replace(day=1), now.as_of or moment.now, c["red"], c["yellow"], c["green"], True
+            moment.today.replace(day=1), current.as_of or moment.now, c["red"], c["yellow"], c["green"], True
         )
     )
     return points

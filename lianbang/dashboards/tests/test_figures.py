@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from io import StringIO
 from statistics import median
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from lianbang.accounts.masking import age_on
@@ -24,14 +22,6 @@ from lianbang.registry.models import Household, Income, Member
 from lianbang.registry.vocab import NOT_IN_SCHOOL
 
 pytestmark = pytest.mark.django_db(transaction=False)
-
-
-@pytest.fixture
-def district(settings: Any) -> Unit:
-    settings.LIANBANG_DASHBOARDS_REFRESH_ON_BULK = False
-    call_command("generate", "--households", "240", "--seed", "11", stdout=StringIO())
-    call_command("evaluate", "--all", stdout=StringIO())
-    return Unit.objects.get(parent=None)
 
 
 def test_the_rollup_equals_an_independent_count_for_units_buildings_and_grids(district: Unit) -> None:
