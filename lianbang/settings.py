@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "lianbang.jobs",
     "lianbang.transfer",
     "lianbang.demo",
+    "lianbang.dashboards",
     "lianbang.web",
 ]
 

@@ -39,6 +39,7 @@ class Scope(StrEnum):
     OWN = "own"  # the ``job_id`` parameter must be the caller's own background job, else 404
     # (``notification_id``: the caller's own notification)
     CASE = "case"  # the ``case_id`` / ``matter_id`` parameter must be a matter in scope, else 404
+    BUILDING = "building"  # the ``building_id`` parameter must be in scope, else 404
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,15 @@ RULES: dict[str, RouteRule] = {
     "POST /api/v1/inbox/{notification_id}/read": RouteRule(Access.LOGIN, scope=Scope.OWN),
     "GET /api/v1/publicity": RouteRule(Access.PERMISSION, P.EXPORT),
     "GET /api/v1/publicity/export": RouteRule(Access.PERMISSION, P.EXPORT),
+    # The officials' console (lianbang.dashboards): ``?unit=`` is checked like ``unit_id``.
+    "GET /api/v1/dashboard": RouteRule(Access.PERMISSION, P.UNIT_VIEW),
+    "GET /api/v1/dashboard/children": RouteRule(Access.PERMISSION, P.UNIT_VIEW),
+    "GET /api/v1/dashboard/trend": RouteRule(Access.PERMISSION, P.UNIT_VIEW),
+    "GET /api/v1/buildings/{building_id}/light-map": RouteRule(
+        Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.BUILDING
+    ),
+    "GET /api/v1/units/{unit_id}/light-map": _unit_view,
+    "GET /api/v1/people": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.LIST),
 }
 
 

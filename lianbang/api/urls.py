@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from lianbang.api.access import router as access_router
 from lianbang.api.auth import API_AUTH
 from lianbang.api.cases import router as cases_router
+from lianbang.api.dashboards import router as dashboards_router
 from lianbang.api.households import router as households_router
 from lianbang.api.limits import TokenRateThrottle
 from lianbang.api.monitoring import router as monitoring_router
@@ -40,6 +41,7 @@ for router in (
     cases_router,
 ):
     api.add_router("", router)
+api.add_router("", dashboards_router)
 
 
 class HealthOut(Schema):

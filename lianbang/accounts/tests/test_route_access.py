@@ -113,6 +113,7 @@ def test_every_route_parameter_has_a_value_in_this_test() -> None:
         "case_id",
         "matter_id",
         "notification_id",
+        "building_id",
     }
     unknown = {p for route in EXERCISED for p in route.parameters} - known
     assert unknown == set(), "give the route test in- and out-of-scope values for these parameters"
@@ -197,6 +198,9 @@ def _value(parameter: str, cast: Cast, role: str | None, inside: bool | None) ->
         return _job(cast.user(key) if inside else make_user(f"stranger{Job.objects.count()}")).pk
     if parameter == "unit_id":
         return (cast.in_unit(key) if inside else cast.out_unit(key)).pk
+    if parameter == "building_id":  # the neighbour shares the home's building: use the far one
+        outside = cast.out_household(key) if cast.out_household(key) != cast.neighbour else cast.far
+        return int((cast.home if inside else outside).building_id or 0)
     return (cast.home if inside else cast.out_household(key)).pk
 
 
