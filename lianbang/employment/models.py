@@ -164,7 +164,9 @@ class JobPosting(models.Model):
         verbose_name_plural = "岗位"
         indexes = [models.Index(fields=["status", "deadline"], name="posting_open")]
         constraints = [
-            models.CheckConstraint(condition=Q(wage_min__lte=models.F("wage_max")), name="posting_wage_range"),
+            models.CheckConstraint(
+                condition=Q(wage_min__lte=models.F("wage_max")), name="posting_wage_range"
+            ),
             models.CheckConstraint(condition=Q(age_min__lte=models.F("age_max")), name="posting_age_range"),
         ]
 
@@ -212,7 +214,9 @@ class FairAttendee(models.Model):
     fair = models.ForeignKey(JobFair, on_delete=models.CASCADE, related_name="attendees")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     outcome = models.CharField(max_length=10, choices=vocab.FairOutcome.choices)
-    enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(
+        Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["fair", "member"], name="fair_attendee_once")]
@@ -224,7 +228,9 @@ class Course(models.Model):
     name = models.CharField("课程名称", max_length=100)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="courses")
-    posting = models.ForeignKey(JobPosting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    posting = models.ForeignKey(
+        JobPosting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     job_type = models.CharField("培训工种", max_length=20, choices=vocab.JobType.choices)
     committed_hires = models.PositiveIntegerField("承诺录用人数")
     starts_on = models.DateField("开班日期")
@@ -266,9 +272,13 @@ class TransportBatch(models.Model):
     departs_on = models.DateField("发车日期")
     vehicle = models.CharField("车辆", max_length=50)
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
-    posting = models.ForeignKey(JobPosting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    posting = models.ForeignKey(
+        JobPosting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     course = models.ForeignKey(Course, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    status = models.CharField(max_length=10, choices=vocab.BatchStatus.choices, default=vocab.BatchStatus.PLANNED)
+    status = models.CharField(
+        max_length=10, choices=vocab.BatchStatus.choices, default=vocab.BatchStatus.PLANNED
+    )
     arrived_on = models.DateField("到达日期", null=True, blank=True)
     confirmed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -287,7 +297,9 @@ class Placement(models.Model):
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="placements")
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
-    enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(
+        Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     employer = models.CharField("务工企业", max_length=150)
     work_location = models.CharField("务工所在地", max_length=20, choices=WorkLocation.choices)
     station = models.CharField("服务站", max_length=30, blank=True, choices=vocab.Place.choices)
@@ -301,7 +313,9 @@ class Placement(models.Model):
     end_reason = models.CharField(max_length=10, blank=True, choices=vocab.PlacementEnd.choices)
     referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     course = models.ForeignKey(Course, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    batch = models.ForeignKey(TransportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    batch = models.ForeignKey(
+        TransportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     region_code = models.CharField(max_length=6, db_index=True)
 
     class Meta:
@@ -335,6 +349,8 @@ class RightsCase(models.Model):
     """劳动维权: a worker's dispute with an employer, run as a case of the cases engine."""
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
-    placement = models.ForeignKey(Placement, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    placement = models.ForeignKey(
+        Placement, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="+")
     opened_on = models.DateField()
