@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from lianbang.accounts.models import User
@@ -481,42 +482,95 @@ class _Builder:
     # -- one worker's whole path ------------------------------------------------------------
 
     def showcase(self, courses: list[Course]) -> None:
-        """The first graduate of an order course who went by coach to a job away and has held
-        it for six months: give their wish the door-knocking visit recorded before it all."""
-        cutoff = stable_cutoff(D)
-        placement = (
-            Placement.objects.filter(
-                source=vocab.PlacementSource.TRANSPORT, course__isnull=False, ended_on=None, started_on__lte=cutoff
-            )
-            .select_related("member__household", "batch", "course")
-            .order_by("started_on", "pk")
-            .first()
-        )
+        """One worker away whose job began this year and has lasted six months: the employer
+        trained them in an order course before, a coach took them there, and their wish was
+        recorded on a door-knocking visit before it all. Grid G-0001's people come first, so
+        that ``grid0001`` can follow the path on the phone."""
+        placement = self.showcase_job()
         if placement is None:
             self.summary.showcase = "（无：本次生成的数据中没有符合条件的人）"
             return
-        member, course = placement.member, placement.course
-        assert course is not None
-        Wish.objects.update_or_create(
-            member=member,
-            defaults={
-                "seeking": False,
-                "job_types_mask": vocab.mask_of(vocab.JobType, [course.job_type]),
-                "places_mask": placement_place_mask(placement),
-                "min_wage": Decimal(3000),
-                "wants_training": True,
-                "training_types_mask": vocab.mask_of(vocab.JobType, [course.job_type]),
-                "constraints_mask": 0,
-                "note": "愿意外出务工，希望先参加技能培训",
-                "recorded_by": self.actor,
-                "recorded_on": course.starts_on - timedelta(days=12),
-            },
+        course = placement.course or self.showcase_course(placement)
+        batch = placement.batch or self.showcase_batch(placement, course)
+        Placement.objects.filter(pk=placement.pk).update(
+            course=course, batch=batch, source=vocab.PlacementSource.TRANSPORT
         )
+        member = placement.member
+        Wish.objects.update_or_create(member=member, defaults=self.showcase_wish(placement, course))
         self.summary.showcase = (
             f"户 {member.household.household_no} 的 {member.name}（成员ID {member.pk}）："
-            f"{course.name} → {placement.batch.departs_on if placement.batch else ''} 乘车 → "
+            f"{course.name}（{course.starts_on}–{course.ends_on}）→ {batch.departs_on} 乘车 → "
             f"{placement.started_on} 进厂 {placement.employer}"
         )
+
+    def showcase_job(self) -> Placement | None:
+        candidates = (
+            Placement.objects.filter(
+                ended_on=None,
+                work_location=WorkLocation.OUT_OF_PROVINCE,
+                enterprise__isnull=False,
+                started_on__range=(YEAR_START + timedelta(days=45), stable_cutoff(D)),
+            )
+            .exclude(enterprise__station="")
+            .select_related("member__household", "enterprise", "course", "batch")
+            .order_by(F("household__grid__code").asc(nulls_last=True), "started_on", "pk")
+        )
+        return candidates.first()
+
+    def showcase_course(self, placement: Placement) -> Course:
+        enterprise = placement.enterprise
+        assert enterprise is not None
+        ends = placement.started_on - timedelta(days=6)
+        course = Course.objects.create(
+            name=f"{enterprise.name[:20]}订单班",
+            unit=self.district,
+            enterprise=enterprise,
+            job_type=JOB_TYPE_BY_TRADE.get(enterprise.industry, vocab.JobType.FACTORY),
+            committed_hires=20,
+            starts_on=ends - timedelta(days=20),
+            ends_on=ends,
+            sessions=10,
+        )
+        enrolment = Enrolment.objects.create(
+            course=course,
+            member=placement.member,
+            status=vocab.EnrolmentStatus.COMPLETED,
+            attended=10,
+            certificate_no=f"DC{course.pk:03d}-001",
+            completed_on=ends,
+        )
+        self.attend(course, enrolment)
+        self.summary.courses += 1
+        return course
+
+    def showcase_batch(self, placement: Placement, course: Course) -> TransportBatch:
+        batch = TransportBatch.objects.create(
+            unit=self.district,
+            departs_on=placement.started_on - timedelta(days=2),
+            vehicle="云A·D6688",
+            enterprise=placement.enterprise,
+            course=course,
+            status=vocab.BatchStatus.ARRIVED,
+            arrived_on=placement.started_on,
+            confirmed_by=self.actor,
+        )
+        Passenger.objects.create(batch=batch, member=placement.member, arrived=True)
+        self.summary.batches += 1
+        return batch
+
+    def showcase_wish(self, placement: Placement, course: Course) -> dict[str, Any]:
+        return {
+            "seeking": False,
+            "job_types_mask": vocab.mask_of(vocab.JobType, [course.job_type]),
+            "places_mask": place_mask(placement.work_location, placement.station),
+            "min_wage": Decimal(3000),
+            "wants_training": True,
+            "training_types_mask": vocab.mask_of(vocab.JobType, [course.job_type]),
+            "constraints_mask": 0,
+            "note": "愿意外出务工，希望先参加技能培训",
+            "recorded_by": self.actor,
+            "recorded_on": course.starts_on - timedelta(days=12),
+        }
 
     # -- 摸底数 ------------------------------------------------------------------------------
 
@@ -556,9 +610,5 @@ class _Builder:
                     )
                 )
         SurveyConfirmation.objects.bulk_create(rows)
-
-
-def placement_place_mask(placement: Placement) -> int:
-    return place_mask(placement.work_location, placement.station)
 
 

@@ -91,28 +91,32 @@ def _heavy() -> str:
     return "p.job_type IN (" + ", ".join(f"'{t.value}'" for t in sorted(vocab.HEAVY_JOB_TYPES)) + ")"
 
 
-def _factor_columns() -> str:
-    near = f"((p.place_mask & {NEAR}) <> 0)"
-    places, types, limits = (
-        "COALESCE(w.places_mask, 0)",
-        "COALESCE(w.job_types_mask, 0)",
-        "COALESCE(w.constraints_mask, 0)",
-    )
-    training = "COALESCE(w.training_types_mask, 0)"
-    return f"""
-        CASE WHEN {places} = 0 THEN (CASE WHEN {near} THEN 20 ELSE 10 END)
-             WHEN ({places} & p.place_mask) <> 0 THEN {PLACE_MAX} ELSE 0 END AS f_place,
-        CASE WHEN w.min_wage IS NULL THEN 15 WHEN p.wage_min >= w.min_wage THEN {WAGE_MAX}
-             WHEN p.wage_max >= w.min_wage THEN 15 ELSE 0 END AS f_wage,
-        CASE WHEN p.requires_skilled AND m.labor_skill <> '{LaborSkill.SKILLED}' THEN 0
-             WHEN m.labor_skill = '{LaborSkill.WEAK}' AND {_heavy()} THEN 5 ELSE {SKILL_MAX} END AS f_skill,
-        {AGE_MAX} AS f_age,
-        CASE WHEN {types} = 0 THEN 10 WHEN ({types} & {_type_bit()}) <> 0 THEN {TYPE_MAX}
-             WHEN ({training} & {_type_bit()}) <> 0 THEN 12 ELSE 0 END AS f_type,
-        0 - (CASE WHEN ({limits} & {CARER}) <> 0 AND NOT {near} THEN {CARER_PENALTY} ELSE 0 END)
-          - (CASE WHEN ({limits} & {HEALTH}) <> 0 AND {_heavy()} THEN {HEALTH_PENALTY} ELSE 0 END)
-          - (CASE WHEN ({limits} & {NO_NIGHT}) <> 0 AND p.night_shifts THEN {NIGHT_PENALTY} ELSE 0 END) AS f_limits
-    """
+# Each seeker's and each job's terms are computed once (``s`` and ``j``), then every pair.
+_SEEKERS = """SELECT m.id AS member_id, m.labor_skill AS skill, {} AS age,
+    COALESCE(w.places_mask, 0) AS places, COALESCE(w.job_types_mask, 0) AS types,
+    COALESCE(w.training_types_mask, 0) AS training, COALESCE(w.constraints_mask, 0) AS limits,
+    w.min_wage AS min_wage
+    FROM registry_member m LEFT JOIN employment_wish w ON w.member_id = m.id WHERE m.id IN ({})"""
+_JOBS = f"""SELECT p.id AS posting_id, p.place_mask AS place_mask, {_type_bit()} AS type_bit,
+    CASE WHEN {_heavy()} THEN 1 ELSE 0 END AS heavy,
+    CASE WHEN (p.place_mask & {NEAR}) <> 0 THEN 1 ELSE 0 END AS near,
+    p.wage_min AS wage_min, p.wage_max AS wage_max, p.age_min AS age_min, p.age_max AS age_max,
+    CASE WHEN p.requires_skilled THEN 1 ELSE 0 END AS skilled_only,
+    CASE WHEN p.night_shifts THEN 1 ELSE 0 END AS nights
+    FROM employment_jobposting p WHERE p.id IN ({{}})"""
+_FACTORS = f"""
+    CASE WHEN s.places = 0 THEN (CASE WHEN j.near = 1 THEN 20 ELSE 10 END)
+         WHEN (s.places & j.place_mask) <> 0 THEN {PLACE_MAX} ELSE 0 END
+  + CASE WHEN s.min_wage IS NULL THEN 15 WHEN j.wage_min >= s.min_wage THEN {WAGE_MAX}
+         WHEN j.wage_max >= s.min_wage THEN 15 ELSE 0 END
+  + CASE WHEN j.skilled_only = 1 AND s.skill <> '{LaborSkill.SKILLED}' THEN 0
+         WHEN s.skill = '{LaborSkill.WEAK}' AND j.heavy = 1 THEN 5 ELSE {SKILL_MAX} END
+  + {AGE_MAX}
+  + CASE WHEN s.types = 0 THEN 10 WHEN (s.types & j.type_bit) <> 0 THEN {TYPE_MAX}
+         WHEN (s.training & j.type_bit) <> 0 THEN 12 ELSE 0 END
+  - CASE WHEN (s.limits & {CARER}) <> 0 AND j.near = 0 THEN {CARER_PENALTY} ELSE 0 END
+  - CASE WHEN (s.limits & {HEALTH}) <> 0 AND j.heavy = 1 THEN {HEALTH_PENALTY} ELSE 0 END
+  - CASE WHEN (s.limits & {NO_NIGHT}) <> 0 AND j.nights = 1 THEN {NIGHT_PENALTY} ELSE 0 END"""
 
 
 def _statement(
@@ -120,22 +124,18 @@ def _statement(
 ) -> Sql:
     member_sql, member_params = members.values("pk").query.sql_with_params()
     posting_sql, posting_params = postings.values("pk").query.sql_with_params()
-    pairs = combine(
-        "SELECT m.id AS member_id, p.id AS posting_id, " + _factor_columns() + " FROM registry_member m"
-        " LEFT JOIN employment_wish w ON w.member_id = m.id CROSS JOIN employment_jobposting p"
-        " WHERE m.id IN ({}) AND p.id IN ({}) AND {} BETWEEN p.age_min AND p.age_max",
-        Sql(member_sql, tuple(member_params)),
-        Sql(posting_sql, tuple(posting_params)),
-        _age(today),
-    )
-    total = "(f_place + f_wage + f_skill + f_age + f_type + f_limits)"
     other = "posting_id" if per == "member_id" else "member_id"
     return combine(
-        "SELECT member_id, posting_id, score, rnk FROM (SELECT member_id, posting_id, score, "
-        f"ROW_NUMBER() OVER (PARTITION BY {per} ORDER BY score DESC, {other}) AS rnk FROM ("
-        f"SELECT member_id, posting_id, CASE WHEN {total} < 0 THEN 0 ELSE {total} END AS score "
-        "FROM ({}) pairs) scored) ranked WHERE rnk <= {} ORDER BY " + per + ", rnk",
-        pairs,
+        "WITH s AS MATERIALIZED (" + _SEEKERS + "), j AS MATERIALIZED (" + _JOBS + "), "
+        f"pairs AS (SELECT s.member_id, j.posting_id, {_FACTORS} AS total FROM s CROSS JOIN j "
+        "WHERE s.age BETWEEN j.age_min AND j.age_max), "
+        "scored AS (SELECT member_id, posting_id, CASE WHEN total < 0 THEN 0 ELSE total END AS score FROM pairs) "
+        f"SELECT member_id, posting_id, score, rnk FROM (SELECT member_id, posting_id, score, "
+        f"ROW_NUMBER() OVER (PARTITION BY {per} ORDER BY score DESC, {other}) AS rnk FROM scored) ranked "
+        "WHERE rnk <= {} ORDER BY " + per + ", rnk",
+        _age(today),
+        Sql(member_sql, tuple(member_params)),
+        Sql(posting_sql, tuple(posting_params)),
         Sql.value(limit),
     )
 
