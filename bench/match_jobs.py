@@ -38,21 +38,29 @@ from lianbang.registry.models import Member
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--as-of", type=date.fromisoformat, default=EVALUATION_DATE)
     parser.add_argument("--limit", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     people, jobs = seekers(Member.objects.all(), args.as_of), open_jobs(args.as_of)
     n_people, n_jobs = people.count(), jobs.count()
-    print(f"database {connection.vendor}; {n_people:,} seekers × {n_jobs:,} open jobs = {n_people * n_jobs:,} pairs")
+    print(
+        f"database {connection.vendor}; {n_people:,} seekers × {n_jobs:,} open jobs"
+        f" = {n_people * n_jobs:,} pairs"
+    )
 
     set_times = []
     for _ in range(args.repeat):
         start = time.perf_counter()
         found = match(people, jobs, today=args.as_of, limit=args.limit)
         set_times.append(time.perf_counter() - start)
-    print(f"(s) set-based SQL:   best {min(set_times):7.3f} s over {args.repeat} runs ({len(found):,} rows kept)")
+    print(
+        f"(s) set-based SQL:   best {min(set_times):7.3f} s over {args.repeat} runs"
+        f" ({len(found):,} rows kept)"
+    )
 
     start = time.perf_counter()
     people_rows, job_rows = list(people), list(jobs)

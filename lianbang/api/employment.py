@@ -529,7 +529,9 @@ def _members(request: HttpRequest, ids: list[int], permission: str = RECORD) -> 
     found = list(members_for(request.user, permission).filter(pk__in=ids).select_related("household"))
     missing = sorted(set(ids) - {m.pk for m in found})
     if missing:
-        raise invalid("member_ids", missing, "名单中有不存在或不在辖区内的人员", "unknown or out-of-scope people")
+        raise invalid(
+            "member_ids", missing, "名单中有不存在或不在辖区内的人员", "unknown or out-of-scope people"
+        )
     return found
 
 
@@ -788,7 +790,9 @@ def _placement(p: Placement) -> dict[str, Any]:
 
 
 @router.post(f"{BASE}/members/{{member_id}}/job-change", response={201: PlacementOut})
-def member_job_change(request: HttpRequest, member_id: int, payload: JobChangeIn) -> tuple[int, dict[str, Any]]:
+def member_job_change(
+    request: HttpRequest, member_id: int, payload: JobChangeIn
+) -> tuple[int, dict[str, Any]]:
     """换岗 (or a first job found on one's own): the registry's employment follows."""
     require(request, RECORD)
     member = member_in_scope(request.user, member_id)
@@ -825,7 +829,9 @@ def member_rights_case(request: HttpRequest, member_id: int, payload: RightsIn) 
     """劳动维权: opens a dispute case in the cases engine (worker against employer)."""
     require(request, RECORD)
     member = member_in_scope(request.user, member_id)
-    link = placements.rights_case_open(actor=actor_of(request), member=member, summary=payload.summary, today=_today())
+    link = placements.rights_case_open(
+        actor=actor_of(request), member=member, summary=payload.summary, today=_today()
+    )
     return 201, {"id": link.pk, "case_id": link.case_id, "member_id": member.pk, "opened_on": link.opened_on}
 
 
@@ -864,7 +870,9 @@ def enterprise_list(request: HttpRequest, q: str = "", workshop: bool | None = N
 
 
 @router.post(f"{BASE}/units/{{unit_id}}/enterprises", response={201: EnterpriseOut})
-def enterprise_create(request: HttpRequest, unit_id: int, payload: EnterpriseIn) -> tuple[int, dict[str, Any]]:
+def enterprise_create(
+    request: HttpRequest, unit_id: int, payload: EnterpriseIn
+) -> tuple[int, dict[str, Any]]:
     """Register an enterprise under a unit (统一社会信用代码 checked, unique)."""
     require(request, MANAGE)
     unit = unit_in_scope(request.user, unit_id, MANAGE)
@@ -889,9 +897,7 @@ def posting_list(
 ) -> dict[str, Any]:
     require(request, VIEW)
     rows = (
-        _visible_open_jobs(request)
-        if open_only
-        else JobPosting.objects.filter(visible_units_q(request.user))
+        _visible_open_jobs(request) if open_only else JobPosting.objects.filter(visible_units_q(request.user))
     ).select_related("enterprise")
     if job_type:
         rows = rows.filter(job_type=job_type)
@@ -901,7 +907,9 @@ def posting_list(
 
 
 @router.post(f"{BASE}/enterprises/{{enterprise_id}}/postings", response={201: PostingOut})
-def posting_create(request: HttpRequest, enterprise_id: int, payload: PostingIn) -> tuple[int, dict[str, Any]]:
+def posting_create(
+    request: HttpRequest, enterprise_id: int, payload: PostingIn
+) -> tuple[int, dict[str, Any]]:
     """Post a job of an enterprise the caller manages (the job belongs to the same unit)."""
     enterprise = _managed(request, Enterprise, enterprise_id)
     data = jobs.PostingData(**payload.dict())
@@ -968,19 +976,27 @@ def referral_create(request: HttpRequest, member_id: int, posting_id: int) -> tu
     member = member_in_scope(request.user, member_id)
     posting = _visible(request, JobPosting, posting_id)
     score, _ = matching.explain(member, posting, _today())
-    referral = jobs.referral_create(actor=actor_of(request), member=member, posting=posting, score=score, today=_today())
+    referral = jobs.referral_create(
+        actor=actor_of(request), member=member, posting=posting, score=score, today=_today()
+    )
     return 201, _referral(referral)
 
 
 @router.post(f"{BASE}/members/{{member_id}}/referrals/{{posting_id}}/outcome", response=ReferralOut)
-def referral_outcome(request: HttpRequest, member_id: int, posting_id: int, payload: OutcomeIn) -> dict[str, Any]:
+def referral_outcome(
+    request: HttpRequest, member_id: int, posting_id: int, payload: OutcomeIn
+) -> dict[str, Any]:
     """录用 (hired: the job starts), 未录用 (declined) or 未到岗 (no show)."""
     require(request, RECORD)
     member = member_in_scope(request.user, member_id)
     posting = _visible(request, JobPosting, posting_id)
     referral = get_object_or_404(Referral, member=member, posting=posting)
     done = jobs.referral_outcome(
-        actor=actor_of(request), referral=referral, outcome=payload.outcome, on=payload.on or _today(), today=_today()
+        actor=actor_of(request),
+        referral=referral,
+        outcome=payload.outcome,
+        on=payload.on or _today(),
+        today=_today(),
     )
     return _referral(done)
 
@@ -1041,14 +1057,21 @@ def fair_enterprise_add(
 
 
 @router.post(f"{BASE}/fairs/{{fair_id}}/attendees/{{member_id}}", response=FairOut)
-def fair_attendee_add(request: HttpRequest, fair_id: int, member_id: int, payload: FairAttendeeIn) -> dict[str, Any]:
+def fair_attendee_add(
+    request: HttpRequest, fair_id: int, member_id: int, payload: FairAttendeeIn
+) -> dict[str, Any]:
     """An attendee and the result: 到场 / 达成意向 / 现场录用 (a hire starts the job)."""
     require(request, RECORD)
     fair = _visible(request, JobFair, fair_id)
     member = member_in_scope(request.user, member_id)
     enterprise = _visible(request, Enterprise, payload.enterprise_id) if payload.enterprise_id else None
     jobs.fair_attendee_record(
-        actor=actor_of(request), fair=fair, member=member, outcome=payload.outcome, enterprise=enterprise, today=_today()
+        actor=actor_of(request),
+        fair=fair,
+        member=member,
+        outcome=payload.outcome,
+        enterprise=enterprise,
+        today=_today(),
     )
     return _fair(fair)
 
@@ -1129,23 +1152,32 @@ def course_attendance(request: HttpRequest, course_id: int, payload: AttendanceI
     require(request, RECORD)
     course = _visible(request, Course, course_id)
     people = _members(request, payload.member_ids)
-    added = training.attendance_record(actor=actor_of(request), course=course, day=payload.day, members=people)
+    added = training.attendance_record(
+        actor=actor_of(request), course=course, day=payload.day, members=people
+    )
     return {"added": added}
 
 
 def _enrolment_of(request: HttpRequest, course_id: int, member_id: int) -> Enrolment:
     course = _visible(request, Course, course_id)
     member = member_in_scope(request.user, member_id)
-    return get_object_or_404(Enrolment.objects.select_related("member__household"), course=course, member=member)
+    return get_object_or_404(
+        Enrolment.objects.select_related("member__household"), course=course, member=member
+    )
 
 
 @router.post(f"{BASE}/courses/{{course_id}}/enrolments/{{member_id}}/complete", response=EnrolmentOut)
-def course_complete(request: HttpRequest, course_id: int, member_id: int, payload: CompleteIn) -> dict[str, Any]:
+def course_complete(
+    request: HttpRequest, course_id: int, member_id: int, payload: CompleteIn
+) -> dict[str, Any]:
     """结业 with the certificate number (needs 80 % attendance)."""
     require(request, RECORD)
     enrolment = _enrolment_of(request, course_id, member_id)
     done = training.enrolment_complete(
-        actor=actor_of(request), enrolment=enrolment, certificate_no=payload.certificate_no, on=payload.on or _today()
+        actor=actor_of(request),
+        enrolment=enrolment,
+        certificate_no=payload.certificate_no,
+        on=payload.on or _today(),
     )
     return _enrolment(Enrolment.objects.select_related("member__household").get(pk=done.pk))
 
@@ -1157,7 +1189,9 @@ def course_hire(
     """The ordering employer hires the graduate (a job without transport)."""
     require(request, RECORD)
     enrolment = _enrolment_of(request, course_id, member_id)
-    placement = training.course_hire(actor=actor_of(request), enrolment=enrolment, started_on=payload.started_on, today=_today())
+    placement = training.course_hire(
+        actor=actor_of(request), enrolment=enrolment, started_on=payload.started_on, today=_today()
+    )
     return 201, _placement(placement)
 
 
@@ -1190,7 +1224,9 @@ def batch_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post(f"{BASE}/units/{{unit_id}}/transport/{{enterprise_id}}", response={201: BatchOut})
-def batch_create(request: HttpRequest, unit_id: int, enterprise_id: int, payload: BatchIn) -> tuple[int, dict[str, Any]]:
+def batch_create(
+    request: HttpRequest, unit_id: int, enterprise_id: int, payload: BatchIn
+) -> tuple[int, dict[str, Any]]:
     """A chartered departure organised by the unit to the enterprise."""
     require(request, MANAGE)
     unit = unit_in_scope(request.user, unit_id, MANAGE)
@@ -1216,7 +1252,9 @@ def batch_passengers(request: HttpRequest, batch_id: int, payload: MembersIn) ->
     """上车门: put people on the batch."""
     require(request, RECORD)
     batch = _visible(request, TransportBatch, batch_id)
-    transport.passengers_add(actor=actor_of(request), batch=batch, members=_members(request, payload.member_ids))
+    transport.passengers_add(
+        actor=actor_of(request), batch=batch, members=_members(request, payload.member_ids)
+    )
     return _batch(request, batch)
 
 
@@ -1250,7 +1288,11 @@ def _follow_up(f: FollowUp) -> dict[str, Any]:
 
 @router.get(f"{BASE}/follow-ups", response=FollowUpPageOut)
 def follow_up_list(
-    request: HttpRequest, due_by: date | None = None, done: bool = False, cursor: str | None = None, limit: int = 100
+    request: HttpRequest,
+    due_by: date | None = None,
+    done: bool = False,
+    cursor: str | None = None,
+    limit: int = 100,
 ) -> dict[str, Any]:
     """保姆服务: follow-ups due by a day (default today) of people in the caller's scope."""
     require(request, VIEW)
@@ -1262,7 +1304,9 @@ def follow_up_list(
 
 
 @router.post(f"{BASE}/members/{{member_id}}/follow-ups/{{follow_up_id}}", response=FollowUpOut)
-def follow_up_done(request: HttpRequest, member_id: int, follow_up_id: int, payload: FollowUpIn) -> dict[str, Any]:
+def follow_up_done(
+    request: HttpRequest, member_id: int, follow_up_id: int, payload: FollowUpIn
+) -> dict[str, Any]:
     """Record a follow-up; ``still_employed: false`` records the job loss too."""
     require(request, RECORD)
     member = member_in_scope(request.user, member_id)
@@ -1333,4 +1377,3 @@ def vocabularies(request: HttpRequest) -> dict[str, list[dict[str, str]]]:
         name: [{"code": str(v), "label": str(label)} for v, label in choices.choices]
         for name, choices in (("job_types", JobType), ("places", Place), ("constraints", Constraint))
     }
-

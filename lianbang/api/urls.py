@@ -31,8 +31,9 @@ api = NinjaAPI(
     auth=API_AUTH,
     throttle=[TokenRateThrottle(settings.LIANBANG_API_RATE)],
 )
-for router in (access_router, households_router, org_router, monitoring_router, sync_router, employment_router):
+for router in (access_router, households_router, org_router, monitoring_router, sync_router):
     api.add_router("", router)
+api.add_router("", employment_router)
 
 
 class HealthOut(Schema):

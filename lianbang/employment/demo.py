@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import F
@@ -106,8 +106,9 @@ class Summary:
             return "就业演示数据已存在，未作改动 (employment demo data already present)"
         return "\n".join(
             [
-                f"企业 {self.enterprises}，就业记录 {self.placements}，岗位 {self.postings}，招聘会 {self.fairs}，"
-                f"订单培训 {self.courses}，转运车次 {self.batches}，就业意愿 {self.wishes}，推荐 {self.referrals}，"
+                f"企业 {self.enterprises}，就业记录 {self.placements}，岗位 {self.postings}，"
+                f"招聘会 {self.fairs}，订单培训 {self.courses}，转运车次 {self.batches}，"
+                f"就业意愿 {self.wishes}，推荐 {self.referrals}，"
                 f"回访 {self.follow_ups}，摸底对象 {self.survey_entries}",
                 *self.rates,
                 f"一人全程（意愿→培训→转运→稳定就业）：{self.showcase}",
@@ -202,8 +203,8 @@ class _Builder:
                 channel=m.employment_channel,
                 monthly_wage=m.monthly_wage,
                 source=vocab.PlacementSource.REGISTRY,
-                started_on=m.employed_since,
-                continuous_since=m.employed_since,
+                started_on=cast(date, m.employed_since),  # rows without a start are left out
+                continuous_since=cast(date, m.employed_since),
                 region_code=m.region_code,
             )
             for m in rows.iterator(chunk_size=5000)
@@ -227,7 +228,9 @@ class _Builder:
                     member=member,
                     household_id=event.household_id,
                     employer=member.employer or "（原务工单位）",
-                    work_location=one_of(rng, [WorkLocation.IN_PROVINCE.value, WorkLocation.OUT_OF_PROVINCE.value]),
+                    work_location=one_of(
+                        rng, [WorkLocation.IN_PROVINCE.value, WorkLocation.OUT_OF_PROVINCE.value]
+                    ),
                     source=vocab.PlacementSource.REGISTRY,
                     started_on=start,
                     continuous_since=start,
@@ -286,8 +289,12 @@ class _Builder:
         return course
 
     def attend(self, course: Course, enrolment: Enrolment) -> None:
-        days = [course.starts_on + (course.ends_on - course.starts_on) * i // course.sessions for i in range(10)]
-        Attendance.objects.bulk_create(Attendance(enrolment=enrolment, day=d) for d in days[: enrolment.attended])
+        days = [
+            course.starts_on + (course.ends_on - course.starts_on) * i // course.sessions for i in range(10)
+        ]
+        Attendance.objects.bulk_create(
+            Attendance(enrolment=enrolment, day=d) for d in days[: enrolment.attended]
+        )
 
     def batches(self, rng: random.Random) -> None:
         """三门连接: a coach for each day an enterprise away took on people from the district."""
@@ -310,7 +317,9 @@ class _Builder:
                 arrived_on=arrived,
                 confirmed_by=self.actor,
             )
-            Passenger.objects.bulk_create(Passenger(batch=batch, member_id=r.member_id, arrived=True) for r in riders)
+            Passenger.objects.bulk_create(
+                Passenger(batch=batch, member_id=r.member_id, arrived=True) for r in riders
+            )
             Placement.objects.filter(pk__in=[r.pk for r in riders]).update(
                 batch=batch, source=vocab.PlacementSource.TRANSPORT
             )
@@ -349,7 +358,9 @@ class _Builder:
         built = []
         for enterprise in rng.sample(enterprises, min(150, len(enterprises))):
             location, station = enterprise.work_location, enterprise.station
-            low = {"in_township": 2200, "in_county": 2600, "in_province": 3000, "out_of_province": 4000}[location]
+            low = {"in_township": 2200, "in_county": 2600, "in_province": 3000, "out_of_province": 4000}[
+                location
+            ]
             low += integer(rng, 0, 8) * 100
             job_type = JOB_TYPE_BY_TRADE.get(enterprise.industry, one_of(rng, vocab.JobType.values))
             built.append(
@@ -368,7 +379,9 @@ class _Builder:
                     age_max=one_of(rng, [40, 45, 50, 55, 60]),
                     requires_skilled=chance(rng, 0.15),
                     night_shifts=location == "out_of_province" and chance(rng, 0.5),
-                    deadline=D + timedelta(days=integer(rng, 10, 90)) if chance(rng, 0.8) else D - timedelta(days=integer(rng, 5, 120)),
+                    deadline=D + timedelta(days=integer(rng, 10, 90))
+                    if chance(rng, 0.8)
+                    else D - timedelta(days=integer(rng, 5, 120)),
                     accommodation=location in AWAY,
                     transport=location in AWAY and chance(rng, 0.7),
                 )
@@ -423,7 +436,9 @@ class _Builder:
         for number in range(15):
             held = YEAR_START + timedelta(days=number * 22 + integer(rng, 0, 10))
             fair = JobFair.objects.create(
-                name=f"{held.month}月“春风行动”专场招聘会" if held.month <= 4 else f"{held.month}月就业援助专场招聘会",
+                name=f"{held.month}月“春风行动”专场招聘会"
+                if held.month <= 4
+                else f"{held.month}月就业援助专场招聘会",
                 unit=one_of(rng, streets) if streets and chance(rng, 0.5) else self.district,
                 held_on=held,
                 venue=one_of(rng, ["安置区文化广场", "社区服务中心", "区人力资源市场"]),
@@ -436,12 +451,21 @@ class _Builder:
             self.fair_people(rng, fair, taking_part, jobless)
             self.summary.fairs += 1
 
-    def fair_people(self, rng: random.Random, fair: JobFair, taking_part: list[Enterprise], jobless: list[int]) -> None:
+    def fair_people(
+        self, rng: random.Random, fair: JobFair, taking_part: list[Enterprise], jobless: list[int]
+    ) -> None:
         names = {e.pk for e in taking_part}
         hired = Placement.objects.filter(
-            enterprise_id__in=names, started_on__range=(fair.held_on, fair.held_on + timedelta(days=14)), ended_on=None
+            enterprise_id__in=names,
+            started_on__range=(fair.held_on, fair.held_on + timedelta(days=14)),
+            ended_on=None,
         )[:40]
-        rows = {p.member_id: FairAttendee(fair=fair, member_id=p.member_id, outcome="hired", enterprise_id=p.enterprise_id) for p in hired}
+        rows = {
+            p.member_id: FairAttendee(
+                fair=fair, member_id=p.member_id, outcome="hired", enterprise_id=p.enterprise_id
+            )
+            for p in hired
+        }
         for member_id in rng.sample(jobless, min(len(jobless), integer(rng, 30, 90))):
             if member_id not in rows:
                 intention = chance(rng, 0.3)
@@ -473,7 +497,9 @@ class _Builder:
                         outcome=outcome,
                         referred_by=self.actor,
                         referred_on=referred,
-                        outcome_on=None if outcome == "pending" else referred + timedelta(days=integer(rng, 3, 14)),
+                        outcome_on=None
+                        if outcome == "pending"
+                        else referred + timedelta(days=integer(rng, 3, 14)),
                     )
                 )
         Referral.objects.bulk_create(built)
@@ -544,6 +570,7 @@ class _Builder:
         return course
 
     def showcase_batch(self, placement: Placement, course: Course) -> TransportBatch:
+        assert placement.enterprise is not None
         batch = TransportBatch.objects.create(
             unit=self.district,
             departs_on=placement.started_on - timedelta(days=2),
@@ -578,7 +605,9 @@ class _Builder:
         """A district-wide campaign: the first street has closed its loop, the second is still
         reaching its last people."""
         rng = self.rng("survey")
-        campaign = survey_start(actor=self.actor, unit=self.district, name=f"{D.year}年冬季劳动力摸底", as_of=D)
+        campaign = survey_start(
+            actor=self.actor, unit=self.district, name=f"{D.year}年冬季劳动力摸底", as_of=D
+        )
         first_street = self.district.children.order_by("name").first()
         reached_at = timezone.make_aware(datetime.combine(D - timedelta(days=10), time(10)))
         entries = list(campaign.entries.select_related("member").order_by("pk"))
@@ -587,7 +616,9 @@ class _Builder:
             done = bool(first_street and entry.unit_path.startswith(first_street.path)) or chance(rng, 0.94)
             if done:
                 entry.status = (
-                    "employed" if entry.member.work_location else ("seeking" if wishes.get(entry.member_id, True) else "not_seeking")
+                    "employed"
+                    if entry.member.work_location
+                    else ("seeking" if wishes.get(entry.member_id, True) else "not_seeking")
                 )
                 entry.reached_by, entry.reached_at = self.actor, reached_at
         SurveyEntry.objects.bulk_update(entries, ["status", "reached_by", "reached_at"], batch_size=2000)
@@ -605,10 +636,11 @@ class _Builder:
             if labour:
                 rows.append(
                     SurveyConfirmation(
-                        campaign=campaign, unit=unit, labour=labour, confirmed_by=self.actor,
+                        campaign=campaign,
+                        unit=unit,
+                        labour=labour,
+                        confirmed_by=self.actor,
                         confirmed_at=at + timedelta(hours=6 - unit.level),
                     )
                 )
         SurveyConfirmation.objects.bulk_create(rows)
-
-

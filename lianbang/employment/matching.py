@@ -129,7 +129,8 @@ def _statement(
         "WITH s AS MATERIALIZED (" + _SEEKERS + "), j AS MATERIALIZED (" + _JOBS + "), "
         f"pairs AS (SELECT s.member_id, j.posting_id, {_FACTORS} AS total FROM s CROSS JOIN j "
         "WHERE s.age BETWEEN j.age_min AND j.age_max), "
-        "scored AS (SELECT member_id, posting_id, CASE WHEN total < 0 THEN 0 ELSE total END AS score FROM pairs) "
+        "scored AS (SELECT member_id, posting_id, "
+        "CASE WHEN total < 0 THEN 0 ELSE total END AS score FROM pairs) "
         f"SELECT member_id, posting_id, score, rnk FROM (SELECT member_id, posting_id, score, "
         f"ROW_NUMBER() OVER (PARTITION BY {per} ORDER BY score DESC, {other}) AS rnk FROM scored) ranked "
         "WHERE rnk <= {} ORDER BY " + per + ", rnk",

@@ -59,6 +59,9 @@ class SurveyEntry(models.Model):
         constraints = [models.UniqueConstraint(fields=["campaign", "member"], name="survey_entry_once")]
         indexes = [models.Index(fields=["campaign", "unit_path"], name="survey_entry_path")]
 
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.member_id} {self.status}"
+
 
 class SurveyConfirmation(models.Model):
     """A unit's sign-off that everyone under it was reached (five-level closed loop)."""
@@ -71,6 +74,9 @@ class SurveyConfirmation(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="survey_confirm_once")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.unit_id}"
 
 
 class Wish(models.Model):
@@ -92,6 +98,9 @@ class Wish(models.Model):
     class Meta:
         verbose_name = "就业意愿"
         verbose_name_plural = "就业意愿"
+
+    def __str__(self) -> str:
+        return f"{self.member_id} 就业意愿"
 
     @property
     def job_types(self) -> list[str]:
@@ -190,6 +199,9 @@ class Referral(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["member", "posting"], name="referral_once")]
 
+    def __str__(self) -> str:
+        return f"{self.member_id} → {self.posting_id}"
+
 
 class JobFair(models.Model):
     """专场招聘会."""
@@ -200,6 +212,9 @@ class JobFair(models.Model):
     venue = models.CharField("地点", max_length=100, blank=True)
     walk_in_attendees = models.PositiveIntegerField("未登记入场人数", default=0)
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class FairEnterprise(models.Model):
     fair = models.ForeignKey(JobFair, on_delete=models.CASCADE, related_name="enterprises")
@@ -208,6 +223,9 @@ class FairEnterprise(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["fair", "enterprise"], name="fair_enterprise_once")]
+
+    def __str__(self) -> str:
+        return f"{self.fair_id}: {self.enterprise_id}"
 
 
 class FairAttendee(models.Model):
@@ -220,6 +238,9 @@ class FairAttendee(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["fair", "member"], name="fair_attendee_once")]
+
+    def __str__(self) -> str:
+        return f"{self.fair_id}: {self.member_id}"
 
 
 class Course(models.Model):
@@ -242,6 +263,9 @@ class Course(models.Model):
             models.CheckConstraint(condition=Q(starts_on__lte=models.F("ends_on")), name="course_dates")
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class Enrolment(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrolments")
@@ -256,6 +280,9 @@ class Enrolment(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["course", "member"], name="enrolment_once")]
 
+    def __str__(self) -> str:
+        return f"{self.course_id}: {self.member_id}"
+
 
 class Attendance(models.Model):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
@@ -263,6 +290,9 @@ class Attendance(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["enrolment", "day"], name="attendance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} {self.day}"
 
 
 class TransportBatch(models.Model):
@@ -282,6 +312,9 @@ class TransportBatch(models.Model):
     arrived_on = models.DateField("到达日期", null=True, blank=True)
     confirmed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
+    def __str__(self) -> str:
+        return f"{self.departs_on} {self.vehicle}"
+
 
 class Passenger(models.Model):
     batch = models.ForeignKey(TransportBatch, on_delete=models.CASCADE, related_name="passengers")
@@ -290,6 +323,9 @@ class Passenger(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["batch", "member"], name="passenger_once")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {self.member_id}"
 
 
 class Placement(models.Model):
@@ -328,6 +364,9 @@ class Placement(models.Model):
         ]
         indexes = [models.Index(fields=["started_on", "ended_on"], name="placement_span")]
 
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.employer} {self.started_on}"
+
 
 class FollowUp(models.Model):
     """保姆服务: a scheduled follow-up of someone working away."""
@@ -344,6 +383,9 @@ class FollowUp(models.Model):
     class Meta:
         indexes = [models.Index(fields=["done_on", "due_on"], name="follow_up_due")]
 
+    def __str__(self) -> str:
+        return f"{self.placement_id} {self.due_on}"
+
 
 class RightsCase(models.Model):
     """劳动维权: a worker's dispute with an employer, run as a case of the cases engine."""
@@ -354,3 +396,6 @@ class RightsCase(models.Model):
     )
     case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="+")
     opened_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.member_id} 劳动维权 {self.case_id}"

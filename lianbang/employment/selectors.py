@@ -47,7 +47,8 @@ def coverage(campaign: SurveyCampaign, unit: Unit) -> Coverage:
         labour[path] += n
         reached[path] += n if status in REACHED_STATUSES else 0
     confirmations = {
-        c.unit_id: c for c in SurveyConfirmation.objects.filter(campaign=campaign).select_related("confirmed_by")
+        c.unit_id: c
+        for c in SurveyConfirmation.objects.filter(campaign=campaign).select_related("confirmed_by")
     }
     children = list(unit.children.order_by("name"))
 
@@ -101,7 +102,9 @@ def person_path(member: Member, today: date) -> PersonPath:
     since = current.continuous_since if current else None
     return PersonPath(
         wish=Wish.objects.filter(member=member).first(),
-        survey=list(SurveyEntry.objects.filter(member=member).select_related("member__household").order_by("pk")),
+        survey=list(
+            SurveyEntry.objects.filter(member=member).select_related("member__household").order_by("pk")
+        ),
         enrolments=[
             {
                 "course_id": e.course_id,

@@ -66,7 +66,11 @@ def people(tree: Tree) -> People:
     grid_worker = _user("grid", Role.GRID_WORKER, tree.floor_group)
     tree.grid.worker = grid_worker
     tree.grid.save(update_fields=["worker"])
-    return People(grid_worker, _user("street", Role.STREET_OFFICIAL, tree.street), _user("leader", Role.LEADER, tree.district))
+    return People(
+        grid_worker,
+        _user("street", Role.STREET_OFFICIAL, tree.street),
+        _user("leader", Role.LEADER, tree.district),
+    )
 
 
 __all__ = ["D", "Family", "People", "job", "save_family"]

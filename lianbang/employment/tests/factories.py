@@ -79,7 +79,9 @@ def placement(member: Member, **fields: Any) -> Placement:
         "started_on": date(2026, 1, 1),
         "continuous_since": date(2026, 1, 1),
     } | fields
-    return Placement.objects.create(member=member, household=member.household, region_code=member.region_code, **values)
+    return Placement.objects.create(
+        member=member, household=member.household, region_code=member.region_code, **values
+    )
 
 
 def route_object(parameter: str, unit: Unit, member: Member) -> Any:
@@ -105,7 +107,11 @@ def route_object(parameter: str, unit: Unit, member: Member) -> Any:
         campaign = SurveyCampaign.objects.create(name="摸底", unit=unit, as_of=date.today())
         household = member.household
         SurveyEntry.objects.create(
-            campaign=campaign, member=member, household=household, unit=household.unit, unit_path=household.unit.path
+            campaign=campaign,
+            member=member,
+            household=household,
+            unit=household.unit,
+            unit_path=household.unit.path,
         )
         return campaign
     if parameter == "follow_up_id":

@@ -40,7 +40,10 @@ def test_a_grid_worker_records_a_wish_in_chinese_and_reads_it_back_as_codes(
     saved = _post(client, f"{API}/members/{family.spouse.pk}/wish", body, "PUT")
     assert saved.status_code == 200, saved.content
     got = client.get(f"{API}/members/{family.spouse.pk}/wish").json()
-    assert got["job_types"] == ["electronics", "cleaning"] and got["places"] == ["in_county", "station_kunming"]
+    assert got["job_types"] == ["electronics", "cleaning"] and got["places"] == [
+        "in_county",
+        "station_kunming",
+    ]
     assert got["constraints"] == ["care_elderly"] and got["min_wage"] == "3200.00"
     assert family.household.visits.filter(purpose="敲门行动问需求").count() == 1
     assert AuditEntry.objects.filter(action="employment.wish_record").count() == 1
@@ -49,7 +52,9 @@ def test_a_grid_worker_records_a_wish_in_chinese_and_reads_it_back_as_codes(
 def test_an_unknown_place_is_refused_with_the_path_and_nothing_is_saved(
     tree: Tree, family: Family, people: People
 ) -> None:
-    response = _post(_client(people.grid_worker), f"{API}/members/{family.spouse.pk}/wish", {"places": ["火星"]}, "PUT")
+    response = _post(
+        _client(people.grid_worker), f"{API}/members/{family.spouse.pk}/wish", {"places": ["火星"]}, "PUT"
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid" and "places[0]" in body["fields"]
@@ -62,9 +67,17 @@ def test_an_enterprise_with_a_bad_credit_code_is_refused(tree: Tree, people: Peo
     response = _post(_client(people.street), f"{API}/units/{tree.street.pk}/enterprises", body)
     assert response.status_code == 400
     assert response.json()["fields"]["credit_code"]["message"].startswith("统一社会信用代码校验位错误")
-    good = _post(_client(people.street), f"{API}/units/{tree.street.pk}/enterprises", body | {"credit_code": factories.credit_code(5)})
+    good = _post(
+        _client(people.street),
+        f"{API}/units/{tree.street.pk}/enterprises",
+        body | {"credit_code": factories.credit_code(5)},
+    )
     assert good.status_code == 201 and good.json()["is_workshop"] is False
-    again = _post(_client(people.street), f"{API}/units/{tree.street.pk}/enterprises", body | {"credit_code": factories.credit_code(5)})
+    again = _post(
+        _client(people.street),
+        f"{API}/units/{tree.street.pk}/enterprises",
+        body | {"credit_code": factories.credit_code(5)},
+    )
     assert again.status_code == 409 and Enterprise.objects.count() == 1
 
 
@@ -78,7 +91,9 @@ def test_matches_come_with_their_explanations(tree: Tree, family: Family, people
     assert all(f["reason"] and f["reason_en"] for f in factors)
 
 
-def test_a_job_of_another_street_does_not_exist_for_the_grid_worker(tree: Tree, family: Family, people: People) -> None:
+def test_a_job_of_another_street_does_not_exist_for_the_grid_worker(
+    tree: Tree, family: Family, people: People
+) -> None:
     from lianbang.org.services import unit_create
 
     other = unit_create(level=2, name="碧谷街道", parent=tree.district)
@@ -103,21 +118,34 @@ def test_the_figures_of_a_unit(tree: Tree, family: Family, people: People) -> No
     }
     assert body["by_destination"]["in_province"] == 1 and body["zero_employment_households"] == 0
     assert set(body["fairs"]) >= {"fairs", "enterprises", "posts", "attendees"}
-    assert _client(people.leader).get(f"{API}/units/{tree.district.pk}/figures?stable_months=0").status_code == 400
+    assert (
+        _client(people.leader).get(f"{API}/units/{tree.district.pk}/figures?stable_months=0").status_code
+        == 400
+    )
 
 
-def test_a_job_loss_through_the_api_clears_the_registry_job(tree: Tree, family: Family, people: People) -> None:
-    response = _post(_client(people.grid_worker), f"{API}/members/{family.head.pk}/job-loss", {"lost_on": "2026-11-20"})
+def test_a_job_loss_through_the_api_clears_the_registry_job(
+    tree: Tree, family: Family, people: People
+) -> None:
+    response = _post(
+        _client(people.grid_worker), f"{API}/members/{family.head.pk}/job-loss", {"lost_on": "2026-11-20"}
+    )
     assert response.status_code == 200, response.content
     assert response.json()["end_reason"] == "loss"
     family.head.refresh_from_db()
     assert family.head.work_location == ""
 
 
-def test_a_rights_case_opens_a_dispute_in_the_cases_engine(tree: Tree, family: Family, people: People) -> None:
+def test_a_rights_case_opens_a_dispute_in_the_cases_engine(
+    tree: Tree, family: Family, people: People
+) -> None:
     from lianbang.cases.models import Case, Dispute
 
-    response = _post(_client(people.grid_worker), f"{API}/members/{family.head.pk}/rights-cases", {"summary": "拖欠两个月工资"})
+    response = _post(
+        _client(people.grid_worker),
+        f"{API}/members/{family.head.pk}/rights-cases",
+        {"summary": "拖欠两个月工资"},
+    )
     assert response.status_code == 201, response.content
     case = Case.objects.get(pk=response.json()["case_id"])
     assert case.kind == "dispute" and case.household_id == family.household.pk

@@ -44,7 +44,9 @@ def test_a_job_that_fits_every_wish_scores_full_marks_with_a_reason_each(
     assert reasons["constraints"] == "无限制条件冲突"
 
 
-def test_a_carer_is_steered_away_from_far_jobs_and_told_why(tree: Tree, family: Family, people: People) -> None:
+def test_a_carer_is_steered_away_from_far_jobs_and_told_why(
+    tree: Tree, family: Family, people: People
+) -> None:
     _wish(family, people, constraints=["照顾子女"], min_wage=5000)
     far = factories.posting(tree.district, work_location="out_of_province", deadline=D)
     near = factories.posting(tree.district, work_location="in_county", deadline=D)
@@ -75,17 +77,27 @@ def test_jobs_outside_the_age_range_or_closed_are_not_offered(tree: Tree, family
     assert {young_only.pk, closed.pk, expired.pk}.isdisjoint(m.posting_id for m in found)
 
 
-def test_seekers_are_the_jobless_and_those_who_want_a_change(tree: Tree, family: Family, people: People) -> None:
+def test_seekers_are_the_jobless_and_those_who_want_a_change(
+    tree: Tree, family: Family, people: People
+) -> None:
     assert set(seekers(Member.objects.all(), D)) == {family.spouse, family.son}
     wish_record(actor=people.grid_worker, member=family.head, data=WishData(seeking=True), today=D)
     wish_record(actor=people.grid_worker, member=family.son, data=WishData(seeking=False), today=D)
     assert set(seekers(Member.objects.all(), D)) == {family.spouse, family.head}
 
 
-def test_the_best_candidates_for_a_job_come_ranked_by_score(tree: Tree, family: Family, people: People) -> None:
+def test_the_best_candidates_for_a_job_come_ranked_by_score(
+    tree: Tree, family: Family, people: People
+) -> None:
     job = factories.posting(tree.district, job_type="electronics", deadline=D)
     _wish(family, people, job_types=["electronics"])
-    found = match(seekers(Member.objects.all(), D), JobPosting.objects.filter(pk=job.pk), today=D, limit=5, per="posting_id")
+    found = match(
+        seekers(Member.objects.all(), D),
+        JobPosting.objects.filter(pk=job.pk),
+        today=D,
+        limit=5,
+        per="posting_id",
+    )
     assert [m.member_id for m in found] == [family.spouse.pk, family.son.pk]
     assert found[0].score > found[1].score and [m.rank for m in found] == [1, 2]
 
@@ -142,6 +154,10 @@ def test_the_set_based_statement_and_the_python_loop_agree_on_random_data(tree: 
 def test_members_born_on_29_february_have_the_same_age_in_sql_and_python(tree: Tree, family: Family) -> None:
     Member.objects.filter(pk=family.spouse.pk).update(birth_date=date(2008, 2, 29))
     job = factories.posting(tree.district, age_min=18, deadline=date(2026, 3, 1))
-    on_28th = match(Member.objects.filter(pk=family.spouse.pk), JobPosting.objects.all(), today=date(2026, 2, 28), limit=1)
-    on_1st = match(Member.objects.filter(pk=family.spouse.pk), JobPosting.objects.all(), today=date(2026, 3, 1), limit=1)
+    on_28th = match(
+        Member.objects.filter(pk=family.spouse.pk), JobPosting.objects.all(), today=date(2026, 2, 28), limit=1
+    )
+    on_1st = match(
+        Member.objects.filter(pk=family.spouse.pk), JobPosting.objects.all(), today=date(2026, 3, 1), limit=1
+    )
     assert (on_28th, [m.posting_id for m in on_1st]) == ([], [job.pk])

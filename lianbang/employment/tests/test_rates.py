@@ -55,7 +55,9 @@ def test_labour_members_follow_the_domain_definition_at_the_age_edges(tree: Tree
 
 
 @pytest.mark.parametrize(("schooling", "counts"), [("", True), ("辍学", True), ("普通高中", False)])
-def test_pupils_are_not_labour_but_dropouts_are(tree: Tree, family: Family, schooling: str, counts: bool) -> None:
+def test_pupils_are_not_labour_but_dropouts_are(
+    tree: Tree, family: Family, schooling: str, counts: bool
+) -> None:
     code = {"": "", "辍学": "dropout", "普通高中": "senior"}[schooling]
     Member.objects.filter(pk=family.son.pk).update(schooling=code, education="" if code else "senior")
     assert (family.son in labour_members(tree.district, D)) is counts

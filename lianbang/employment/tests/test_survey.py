@@ -17,7 +17,9 @@ from lianbang.employment.tests.conftest import D, Family, People, save_family
 NOW = timezone.make_aware(datetime(2026, 11, 29, 10))
 
 
-def test_every_labour_member_is_in_the_campaign_and_nobody_else(tree: Tree, family: Family, people: People) -> None:
+def test_every_labour_member_is_in_the_campaign_and_nobody_else(
+    tree: Tree, family: Family, people: People
+) -> None:
     campaign = survey_start(actor=people.street, unit=tree.street, name="冬季摸底", as_of=D)
     members = set(campaign.entries.values_list("member_id", flat=True))
     assert members == {family.head.pk, family.spouse.pk, family.son.pk}
@@ -82,7 +84,12 @@ def test_unreachable_people_keep_the_unit_from_confirming(tree: Tree, family: Fa
     entries = list(SurveyEntry.objects.filter(campaign=campaign))
     assert len(entries) == 6
     for entry in entries:
-        survey_reach(actor=people.grid_worker, entry=entry, status="unreachable" if entry == entries[0] else "employed", now=NOW)
+        survey_reach(
+            actor=people.grid_worker,
+            entry=entry,
+            status="unreachable" if entry == entries[0] else "employed",
+            now=NOW,
+        )
     with pytest.raises(ApplicationError):
         survey_confirm(actor=people.grid_worker, campaign=campaign, unit=tree.floor_group, now=NOW)
     assert coverage(campaign, tree.floor_group).unit["unreached"] == 1

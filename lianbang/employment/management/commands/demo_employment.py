@@ -12,7 +12,9 @@ from lianbang.employment.demo import demo_employment
 
 
 class Command(BaseCommand):
-    help = "Fill enterprises, jobs, fairs, courses, transport, wishes, follow-ups and a survey from the district."
+    help = (
+        "Fill the six steps of employment (enterprises, jobs, fairs, courses, transport …) from the district."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=20261129, help="same seed, same choices")
