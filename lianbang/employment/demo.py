@@ -188,7 +188,7 @@ class _Builder:
             )
         Enterprise.objects.bulk_create(built, batch_size=1000)
         self.summary.enterprises = len(built)
-        return {e.name: e for e in Enterprise.objects.all()}
+        return {e.name: e for e in Enterprise.objects.order_by("pk")}
 
     def placements(self, enterprises: dict[str, Enterprise]) -> None:
         rows = Member.objects.filter(status="active").exclude(work_location="").exclude(employed_since=None)
@@ -523,6 +523,7 @@ class _Builder:
         )
         member = placement.member
         Wish.objects.update_or_create(member=member, defaults=self.showcase_wish(placement, course))
+        self.showcase_follow_ups(placement)
         self.summary.showcase = (
             f"户 {member.household.household_no} 的 {member.name}（成员ID {member.pk}）："
             f"{course.name}（{course.starts_on}–{course.ends_on}）→ {batch.departs_on} 乘车 → "
@@ -584,6 +585,25 @@ class _Builder:
         Passenger.objects.create(batch=batch, member=placement.member, arrived=True)
         self.summary.batches += 1
         return batch
+
+    def showcase_follow_ups(self, placement: Placement) -> None:
+        """保姆服务: the six monthly calls of the first half year, all made."""
+        if FollowUp.objects.filter(placement=placement).exists():
+            return
+        FollowUp.objects.bulk_create(
+            FollowUp(
+                placement=placement,
+                due_on=months_before(placement.started_on, -k),
+                done_on=months_before(placement.started_on, -k),
+                method="phone" if k % 2 else "online",
+                still_employed=True,
+                note="工作稳定，按月领工资" if k > 1 else "已到岗，住宿已安排",
+                care_note="留守老人由网格员每周探访" if k == 1 else "",
+                done_by=self.actor,
+            )
+            for k in range(1, FOLLOW_UP_MONTHS + 1)
+        )
+        self.summary.follow_ups += FOLLOW_UP_MONTHS
 
     def showcase_wish(self, placement: Placement, course: Course) -> dict[str, Any]:
         return {

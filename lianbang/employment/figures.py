@@ -158,7 +158,7 @@ def _rates_on(unit: Unit, day: date, stable: int) -> Rates:
         labour_q(day, active_then=True), path_prefix_q(unit.path, "household__unit__path")
     )
     covering = Placement.objects.filter(member=OuterRef("pk"), started_on__lte=day).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=day)
+        Q(ended_on__isnull=True) | Q(ended_on__gt=day)
     )
     counts = labour.annotate(
         working=Exists(covering),

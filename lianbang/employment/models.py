@@ -345,6 +345,7 @@ class Placement(models.Model):
     started_on = models.DateField("上岗日期")
     # Start of the unbroken run of work this job belongs to (a change without a gap keeps it).
     continuous_since = models.DateField("连续就业起始")
+    # The first day without this job (a new job starts that day, or the job was lost that day).
     ended_on = models.DateField("离岗日期", null=True, blank=True)
     end_reason = models.CharField(max_length=10, blank=True, choices=vocab.PlacementEnd.choices)
     referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

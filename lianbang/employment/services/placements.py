@@ -8,7 +8,7 @@ in the same transaction (a job loss of the only worker turns it yellow, Y_JOB_LO
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -89,7 +89,7 @@ def placement_start(*, actor: Any, member: Member, job: Job, today: date) -> Pla
                 f"新工作的上岗日期须晚于现工作的上岗日期（{previous.started_on}）",
                 "the new job must start after the current one",
             )
-        _end(previous, job.started_on - timedelta(days=1), vocab.PlacementEnd.CHANGE)
+        _end(previous, job.started_on, vocab.PlacementEnd.CHANGE)
         continuous = previous.continuous_since
     placement = Placement.objects.create(
         member=member,
