@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "lianbang.audit",
     "lianbang.monitoring",
     "lianbang.cases",
+    "lianbang.employment",
     "lianbang.sync",
     "lianbang.jobs",
     "lianbang.transfer",
