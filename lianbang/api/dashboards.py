@@ -89,7 +89,7 @@ class LinkOut(Schema):
     query: dict[str, str]
 
 
-class FiguresOut(Schema):
+class DashboardFiguresOut(Schema):
     node: NodeOut
     as_of: datetime | None
     households: int
@@ -105,9 +105,9 @@ class FiguresOut(Schema):
 
 
 class ChildrenFiguresOut(Schema):
-    parent: FiguresOut
+    parent: DashboardFiguresOut
     by: Literal["unit", "building", "grid"]
-    children: list[FiguresOut]
+    children: list[DashboardFiguresOut]
 
 
 class TrendPointOut(Schema):
@@ -124,7 +124,7 @@ class TrendOut(Schema):
     months: list[TrendPointOut]
 
 
-class BuildingOut(Schema):
+class MapBuildingOut(Schema):
     id: int
     number: str
     name: str
@@ -133,7 +133,7 @@ class BuildingOut(Schema):
     rooms_per_floor: int
 
 
-class ReasonOut(Schema):
+class LightReasonOut(Schema):
     code: str
     reason: str
 
@@ -146,7 +146,7 @@ class CellOut(Schema):
     light: str | None
     head: str
     rules: list[str]
-    reasons: list[ReasonOut]
+    reasons: list[LightReasonOut]
 
 
 class FloorOut(Schema):
@@ -169,7 +169,7 @@ class MapCountsOut(Schema):
 
 
 class BuildingMapOut(Schema):
-    building: BuildingOut
+    building: MapBuildingOut
     counts: MapCountsOut
     entrances: list[EntranceOut]
     unplaced: list[CellOut]
@@ -180,7 +180,7 @@ class AreaMapOut(Schema):
     buildings: list[BuildingMapOut]
 
 
-class PersonOut(Schema):
+class PeopleRowOut(Schema):
     id: int
     household_id: int
     household_no: str
@@ -197,14 +197,14 @@ class PersonOut(Schema):
 
 
 class PeoplePageOut(Schema):
-    items: list[PersonOut]
+    items: list[PeopleRowOut]
     next_cursor: str | None
 
 
 # --- operations -----------------------------------------------------------------------------
 
 
-@router.get("/dashboard", response=FiguresOut)
+@router.get("/dashboard", response=DashboardFiguresOut)
 def dashboard(request: HttpRequest, unit: int | None = None) -> dict[str, Any]:
     """The home figures of a unit's subtree (default: the caller's first unit)."""
     scope = _scope_unit(request, unit)
