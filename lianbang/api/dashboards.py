@@ -307,14 +307,17 @@ def _unit(request: HttpRequest, unit_id: int) -> Unit:
 
 
 def _scope_unit(request: HttpRequest, unit_id: int | None) -> Unit:
-    """The unit asked for, in the caller's scope; by default the first of the caller's units."""
+    """The unit asked for, in the caller's scope; by default the first of the caller's units.
+    Without ``unit.view`` at all the answer is 403; a unit out of scope is a 404."""
+    found = (
+        unit_for(request.user, unit_id) if unit_id is not None else next(iter(root_units(request.user)), None)
+    )
+    if found is not None:
+        return found
     _require(request, Permission.UNIT_VIEW)
-    if unit_id is not None:
-        return _unit(request, unit_id)
-    roots = root_units(request.user)
-    if not roots:
+    if unit_id is None:
         raise ApplicationError("not_found", "您尚未分配单位", "you are not assigned to a unit", status=404)
-    return roots[0]
+    raise ApplicationError("not_found", "找不到该单位或无权访问", "no such unit in your scope", status=404)
 
 
 def _node(node: NodeInfo) -> dict[str, Any]:
