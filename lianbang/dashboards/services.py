@@ -144,7 +144,10 @@ def trend_fill(moment: Moment, months: int) -> list[str]:
     added = []
     for month in past_months(moment, months):
         if month not in stored:
-            _store_month(month, lights_at(month_end(month)))
+            end = month_end(month)
+            # Before the first judgement there is nothing to count (skips a scan per month).
+            history = LightChange.objects.filter(changed_at__lt=end).exists()
+            _store_month(month, lights_at(end) if history else {})
             added.append(f"{month:%Y-%m}")
     return added
 
