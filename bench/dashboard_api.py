@@ -88,7 +88,7 @@ WITH h AS (
 ), cases AS (
   SELECT split_part(u.path, '/', %(child_part)s) AS child, count(*) AS open_cases
   FROM cases_case c JOIN org_unit u ON u.id = c.unit_id
-  WHERE c.closed_at IS NULL AND u.path LIKE %(prefix)s
+  WHERE c.kind = 'risk' AND c.closed_at IS NULL AND u.path LIKE %(prefix)s
   GROUP BY GROUPING SETS ((split_part(u.path, '/', %(child_part)s)), ())
 )
 SELECT households.child, households, red, yellow, green, people, labour, employed, elderly, children,

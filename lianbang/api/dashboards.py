@@ -373,11 +373,12 @@ def figures_out(f: NodeFigures) -> dict[str, Any]:
     }
 
 
-_SERVED = {"households": "/api/v1/households", "people": "/api/v1/people"}
+_SERVED = {"households": "/api/v1/households", "people": "/api/v1/people", "cases": "/api/v1/cases"}
 # Filters the served lists understand (others are for the console's own pages).
 _SERVED_FILTERS = {
     "households": {"unit_id", "light", "label"},
     "people": {"unit_id", "building_id", "grid_id", "age_band", "label", "employment", "light"},
+    "cases": {"unit_id", "open", "overdue"},
 }
 
 
@@ -400,7 +401,7 @@ def links(node: NodeInfo) -> dict[str, dict[str, Any]]:
         "new_risks": _link("households", **at, light_rose_in=month),
         "eliminated": _link("cases", **at, state="eliminated", closed_in=month),
         "open_cases": _link("cases", **at, open="true"),
-        "overdue_cases": _link("cases", **at, overdue="true"),
+        "overdue_cases": _link("cases", **at, open="true", overdue="true"),
         "income": _link("households", **at, has_income="true"),
         "elderly": _link("people", **at, age_band="elderly"),
         "children": _link("people", **at, age_band="minor"),

@@ -192,18 +192,15 @@ def _new_risks(moment: Moment, unit: Unit | None) -> LeafRows:
 
 
 def _cases(moment: Moment, unit: Unit | None) -> LeafRows:
-    cases = (
-        Case.objects.filter(path_prefix_q(unit.path, "unit__path"))
-        if unit is not None
-        else Case.objects.all()
-    )
+    """Risk cases (防返贫风险; other matters have their own board): open, overdue, eliminated."""
+    cases = Case.objects.filter(kind=CaseKind.RISK)
+    if unit is not None:
+        cases = cases.filter(path_prefix_q(unit.path, "unit__path"))
     late = CaseStep.objects.filter(
         case_id=OuterRef("pk"), done_at__isnull=True, cancelled_at__isnull=True, due_at__lt=moment.now
     )
     open_ = Q(closed_at__isnull=True)
-    eliminated = Q(
-        kind=CaseKind.RISK, state="eliminated", closed_at__gte=moment.month_start, closed_at__lte=moment.now
-    )
+    eliminated = Q(state="eliminated", closed_at__gte=moment.month_start, closed_at__lte=moment.now)
     return _grouped(
         cases.filter(open_ | eliminated),
         ("unit_id", "household__building_id", "household__grid_id"),

@@ -186,6 +186,8 @@ def test_the_dashboard_counts_match_the_people_list(district: Unit) -> None:
     assert _count(client, home["links"]["labour"]["href"]) == home["employment"]["labour"]
     assert _count(client, home["links"]["stable"]["href"]) == home["employment"]["stable"]
     assert _count(client, home["links"]["children"]["href"]) == home["children"]["people"]
+    assert _count(client, home["links"]["open_cases"]["href"]) == home["cases"]["open"] > 0
+    assert _count(client, home["links"]["red"]["href"]) == home["lights"]["red"]
 
 
 def _count(client: Client, href: str) -> int:
