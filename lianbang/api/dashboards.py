@@ -28,6 +28,7 @@ from lianbang.dashboards.services import moment_at
 from lianbang.org.models import Unit
 
 router = Router(tags=["dashboards"])
+MAX_MAP_BUILDINGS = 100  # an area map stays readable (and its answer small)
 
 
 class NodeOut(Schema):
@@ -254,7 +255,14 @@ def building_light_map(request: HttpRequest, building_id: int) -> dict[str, Any]
 def unit_light_map(request: HttpRequest, unit_id: int) -> dict[str, Any]:
     """Every building of the unit's subtree side by side, compact cells."""
     scope = _unit(request, unit_id)
-    buildings = list(lightmap.buildings_of(scope))
+    buildings = list(lightmap.buildings_of(scope)[: MAX_MAP_BUILDINGS + 1])
+    if len(buildings) > MAX_MAP_BUILDINGS:
+        raise invalid(
+            "unit_id",
+            unit_id,
+            f"该单位楼栋超过{MAX_MAP_BUILDINGS}栋，请选择片区或更低层级查看楼栋图",
+            f"more than {MAX_MAP_BUILDINGS} buildings: choose an area or a lower level",
+        )
     maps = lightmap.light_maps(request.user, buildings, within=scope, compact=True)
     return {"node": _node(selectors.unit_info(scope)), "buildings": maps}
 

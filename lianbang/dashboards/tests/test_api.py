@@ -206,3 +206,12 @@ def test_bad_parameters_are_a_clear_error(district: Unit) -> None:
     assert "months" in _get(client, "/api/v1/dashboard/trend?months=0", 400)["fields"]
     assert _get(client, "/api/v1/dashboard?unit=abc", 422)["code"] == "invalid"
     assert _get(client, "/api/v1/dashboard/children?by=floor", 422)["code"] == "invalid"
+
+
+def test_an_area_map_of_too_many_buildings_is_refused(
+    district: Unit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("lianbang.api.dashboards.MAX_MAP_BUILDINGS", 1)
+    client = client_for(Role.DISTRICT_ADMIN, district)
+    assert Building.objects.count() > 1
+    assert "unit_id" in _get(client, f"/api/v1/units/{district.pk}/light-map", 400)["fields"]
