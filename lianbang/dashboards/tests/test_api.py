@@ -215,3 +215,14 @@ def test_an_area_map_of_too_many_buildings_is_refused(
     client = client_for(Role.DISTRICT_ADMIN, district)
     assert Building.objects.count() > 1
     assert "unit_id" in _get(client, f"/api/v1/units/{district.pk}/light-map", 400)["fields"]
+
+
+def test_a_unit_created_after_the_refresh_is_computed_live_beside_the_rollup(district: Unit) -> None:
+    rollup_refresh()
+    street = unit_create(level=2, name="新建街道", parent=district)
+    client = client_for(Role.DISTRICT_ADMIN, district)
+    body = _get(client, f"/api/v1/dashboard/children?unit={district.pk}")
+    rows = {c["node"]["id"]: c for c in body["children"]}
+    assert rows[street.pk]["as_of"] is None and rows[street.pk]["households"] == 0
+    assert all(c["as_of"] is not None for pk, c in rows.items() if pk != street.pk)
+    assert sum(c["households"] for c in rows.values()) == body["parent"]["households"] == 240
