@@ -2,7 +2,7 @@
 
 Callers pass a unit they obtained through ``lianbang.accounts.scope`` (the API does); every
 node read here lies inside that unit's subtree. When the roll-up lacks a node (never refreshed,
-or created since), its figures are computed live over the unit's subtree instead.
+or created since), its figures are computed live over the smallest subtree holding it.
 """
 
 from __future__ import annotations
