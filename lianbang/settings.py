@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "lianbang.jobs",
     "lianbang.transfer",
     "lianbang.demo",
+    "lianbang.care",
+    "lianbang.policies",
     "lianbang.web",
 ]
 

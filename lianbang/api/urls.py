@@ -16,10 +16,12 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from lianbang.api.access import router as access_router
 from lianbang.api.auth import API_AUTH
+from lianbang.api.care import router as care_router
 from lianbang.api.households import router as households_router
 from lianbang.api.limits import TokenRateThrottle
 from lianbang.api.monitoring import router as monitoring_router
 from lianbang.api.org import router as org_router
+from lianbang.api.policies import router as policies_router
 from lianbang.api.sync import router as sync_router
 from lianbang.common.errors import ApplicationError, FieldProblem
 
@@ -30,7 +32,15 @@ api = NinjaAPI(
     auth=API_AUTH,
     throttle=[TokenRateThrottle(settings.LIANBANG_API_RATE)],
 )
-for router in (access_router, households_router, org_router, monitoring_router, sync_router):
+for router in (
+    access_router,
+    households_router,
+    org_router,
+    monitoring_router,
+    sync_router,
+    care_router,
+    policies_router,
+):
     api.add_router("", router)
 
 

@@ -31,6 +31,8 @@ from lianbang.accounts.routes import (
     rule_for,
 )
 from lianbang.accounts.tests.cast import Cast, make_user
+from lianbang.care.tests import routes as care_routes
+from lianbang.care.tests.bodies import CARE_BODIES
 from lianbang.jobs.models import Job
 from lianbang.registry.models import Member
 
@@ -44,6 +46,7 @@ API_BODIES: dict[str, Any] = {
     "POST /api/v1/sync/push": {"items": []},
     "POST /api/v1/rules/preview": {"condition": {"fact": "housing_safe", "op": "=", "value": False}},
     "POST /api/v1/evaluate": {"documents": []},
+    **CARE_BODIES,
 }
 MISSING_ID = 987654321
 
@@ -78,7 +81,7 @@ def test_api_operations_are_checked_one_by_one_per_method() -> None:
 
 
 def test_every_route_parameter_has_a_value_in_this_test() -> None:
-    known = {"unit_id", "household_id", "job_id", "member_id", "code"}
+    known = {"unit_id", "household_id", "job_id", "member_id", "code"} | care_routes.PARAMETERS
     unknown = {p for route in EXERCISED for p in route.parameters} - known
     assert unknown == set(), "give the route test in- and out-of-scope values for these parameters"
 
@@ -141,6 +144,8 @@ def _call(
 def _value(parameter: str, cast: Cast, role: str | None, inside: bool | None) -> int | str:
     if parameter == "code":  # a manual label: scope is the household's
         return "left_behind_child"
+    if parameter in care_routes.PARAMETERS:  # care records and policies
+        return care_routes.route_value(parameter, cast, role or Role.DISTRICT_ADMIN, inside)
     if inside is None:
         return MISSING_ID
     key = role or Role.DISTRICT_ADMIN
