@@ -24,6 +24,7 @@ demo: setup
 	$(BIN)/lianbang generate --if-empty
 	$(BIN)/lianbang evaluate --all
 	$(BIN)/lianbang demo_cases
+	$(BIN)/lianbang demo_care
 	@echo ""
 	@echo "链帮 Lianbang: http://$(HOST):$(PORT)/"
 	@echo "  log in as district / street1 / community1 / area1 / branch1 / grid0001 ..."

@@ -135,7 +135,7 @@ DEFAULT_POLICIES: list[dict[str, Any]] = [
                 {
                     "all": [
                         SUPPORTED,
-                        _member({"fact": "health", "op": "in", "value": ["患有大病", "长期慢性病"]}),
+                        _member({"fact": "health", "op": "=", "value": "患有大病"}),
                     ]
                 },
             ]

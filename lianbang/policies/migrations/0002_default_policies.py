@@ -328,11 +328,8 @@ DEFAULTS = json.loads(
          },
          {
           "fact": "health",
-          "op": "in",
-          "value": [
-           "患有大病",
-           "长期慢性病"
-          ]
+          "op": "=",
+          "value": "患有大病"
          }
         ]
        }
