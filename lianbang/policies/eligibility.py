@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 from lianbang.monitoring.engine import make_plan
 from lianbang.monitoring.models import Color
 from lianbang.monitoring.plan import RuleSpec
-from lianbang.monitoring.selectors import active_rule_set
+from lianbang.monitoring.selectors import evaluation_specs
 from lianbang.monitoring.sql import Sql
 from lianbang.policies.models import BenefitReceipt, Policy
 from lianbang.registry.models import Household
@@ -86,6 +86,12 @@ def missed(
 NEVER: dict[str, Any] = {"fact": "active_members", "op": "<", "value": 0}
 
 
+# Up to this many households, their ids go into the statement so that every grouped pass reads
+# only their rows (one household: milliseconds); beyond, the caller's queryset is a sub-select
+# over the whole-district statement.
+FEW = 500
+
+
 def _condition_flags(
     households: QuerySet[Household], policies: Sequence[Policy], as_of: date, eligible_only: bool
 ) -> dict[int, tuple[int, ...]]:
@@ -93,24 +99,22 @@ def _condition_flags(
     for policy in policies:
         specs.append(RuleSpec(f"{policy.code}:eligible", Color.RED, policy.eligibility))
         specs.append(RuleSpec(f"{policy.code}:receives", Color.RED, policy.receipt_condition or NEVER))
-    rule_set = active_rule_set()
+    few = list(households.order_by().values_list("pk", flat=True)[: FEW + 1])
+    ids = few if len(few) <= FEW else None
+    specs_in_force = evaluation_specs()
     plan = make_plan(
         as_of=as_of,
         rules=specs,
         labels=[],
-        household_ids=None,
-        recent_days=rule_set.recent_days if rule_set else 90,
+        household_ids=ids,
+        recent_days=specs_in_force.recent_days if specs_in_force else 90,
     )
-    ids_sql, ids_params = households.order_by().values("pk").query.sql_with_params()
     columns = ", ".join(f"pe.r_{i}" for i in range(len(specs)))
     where = " OR ".join(f"pe.r_{2 * i} = 1" for i in range(len(policies))) if eligible_only else "1 = 1"
-    statement = (
-        Sql(f"SELECT pe.household_id, {columns} FROM (")
-        + plan.select
-        + Sql(") pe WHERE pe.household_id IN (")
-        + Sql(ids_sql, tuple(ids_params))
-        + Sql(f") AND ({where})")
-    )
+    statement = Sql(f"SELECT pe.household_id, {columns} FROM (") + plan.select + Sql(f") pe WHERE ({where})")
+    if ids is None:
+        ids_sql, ids_params = households.order_by().values("pk").query.sql_with_params()
+        statement = statement + Sql(" AND pe.household_id IN (") + Sql(ids_sql, tuple(ids_params)) + Sql(")")
     with connection.cursor() as cursor:
         cursor.execute(statement.text, statement.params)
         return {int(row[0]): tuple(int(v or 0) for v in row[1:]) for row in cursor.fetchall()}
