@@ -56,7 +56,8 @@ def main() -> None:
     sample = random.Random(11).sample(ids, min(args.sample, len(ids)))
     started = time.perf_counter()
     one = eligibility.household_standings(Household.objects.get(pk=sample[0]), today)
-    print(f"(h) one household's standing: {(time.perf_counter() - started) * 1000:.1f} ms ({len(one)} policies)")
+    took = (time.perf_counter() - started) * 1000
+    print(f"(h) one household's standing: {took:.1f} ms ({len(one)} policies)")
 
     expected = {(hid, p.code) for hid, p in pairs if hid in set(sample)}
     started = time.perf_counter()
