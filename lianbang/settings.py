@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "lianbang.transfer",
     "lianbang.demo",
     "lianbang.dashboards",
+    "lianbang.care",
+    "lianbang.policies",
     "lianbang.web",
 ]
 

@@ -16,6 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from lianbang.api.access import router as access_router
 from lianbang.api.auth import API_AUTH
+from lianbang.api.care import router as care_router
 from lianbang.api.cases import router as cases_router
 from lianbang.api.dashboards import router as dashboards_router
 from lianbang.api.employment import router as employment_router
@@ -23,6 +24,7 @@ from lianbang.api.households import router as households_router
 from lianbang.api.limits import TokenRateThrottle
 from lianbang.api.monitoring import router as monitoring_router
 from lianbang.api.org import router as org_router
+from lianbang.api.policies import router as policies_router
 from lianbang.api.sync import router as sync_router
 from lianbang.common.errors import ApplicationError, FieldProblem
 
@@ -40,6 +42,8 @@ for router in (
     monitoring_router,
     sync_router,
     cases_router,
+    care_router,
+    policies_router,
 ):
     api.add_router("", router)
 api.add_router("", dashboards_router)
