@@ -62,8 +62,9 @@ def append_entry(
     reason: str = "",
     at: datetime | None = None,
 ) -> AuditEntry:
-    """Lock the chain head, link a new entry to it and move the head (one transaction)."""
-    with transaction.atomic():
+    """Lock the chain head, link a new entry to it and move the head (one transaction; inside
+    the caller's, without a savepoint: a failure here fails the caller's write)."""
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
         entry = _link(head, actor, action, object_type, object_id, changes, ip, reason, at)
         return entry
@@ -97,16 +98,23 @@ def _link(
     entry.hash = entry_hash(entry)
     entry.save(force_insert=True)
     head.seq, head.hash = entry.seq, entry.hash
-    head.save(update_fields=["seq", "hash"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {AuditHead._meta.db_table} SET seq = %s, hash = %s WHERE id = 1", (head.seq, head.hash)
+        )
     return entry
 
 
 def _locked_head() -> AuditHead:
     """The head row, locked until the transaction ends (PostgreSQL: row lock; SQLite: the
-    IMMEDIATE transaction already holds the database's write lock)."""
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
-    if head is not None:
-        return head
+    IMMEDIATE transaction already holds the database's write lock). Plain SQL: every audited
+    write passes here."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash FROM {AuditHead._meta.db_table} WHERE id = 1{lock}")
+        row = cursor.fetchone()
+    if row is not None:
+        return AuditHead(pk=1, seq=int(row[0]), hash=row[1])
     # The row is created by a migration; a test flush may remove it: rebuild it from the log.
     last = AuditEntry.objects.order_by("-seq", "-id").first()
     AuditHead.objects.get_or_create(

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from lianbang.accounts.models import User
@@ -436,10 +436,22 @@ def household_move_out(
 
 
 def _bump(household: Household, cause: str) -> None:
-    household.refresh_from_db(fields=["version"])
-    household.version += 1
-    household.save(update_fields=["version", "updated_at"])
+    household.version, household.updated_at = _next_version(household.pk)
     _changed(household, cause)
+
+
+def _next_version(household_id: int) -> tuple[int, datetime]:
+    """Move the household's version on by one in the database (one statement, so that two
+    writers never hand out the same version) and return it."""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE registry_household SET version = version + 1, updated_at = %s WHERE id = %s "
+            "RETURNING version",
+            (connection.ops.adapt_datetimefield_value(now), household_id),
+        )
+        row = cursor.fetchone()
+    return int(row[0]), now
 
 
 def _changed(household: Household, cause: str) -> None:
@@ -512,9 +524,14 @@ def member_update(
         member.version += 1
         member.save(update_fields=[*diff, "version", "updated_at"])
         _record(member.household, member, "member", Change.Action.UPDATE, diff, actor)
-        _check_rows(member.household)
+        if diff.keys() & HOUSEHOLD_INVARIANT_FIELDS:
+            _check_rows(member.household)
         _bump(member.household, source)
     return member
+
+
+# The member fields the household's invariants (one head, spouses, IDs) are about.
+HOUSEHOLD_INVARIANT_FIELDS = {"id_number", "name", "relation", "sex", "status"}
 
 
 @transaction.atomic
