@@ -6,7 +6,12 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install setup demo serve test lint format bench clean
+# The Vue apps (frontend/): rebuilt when their sources or the lock file change.
+FRONTEND_SOURCES := $(shell find frontend -path frontend/node_modules -prune -o -path frontend/dist -prune -o -type f -print)
+NPM_STAMP := frontend/node_modules/.installed
+BUILD_STAMP := frontend/dist/.built
+
+.PHONY: install setup frontend browser demo serve test lint format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +21,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-setup: install
+$(NPM_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(BUILD_STAMP): $(NPM_STAMP) $(FRONTEND_SOURCES)
+	cd frontend && npm run --silent build
+	touch $@
+
+frontend: $(BUILD_STAMP)
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download does not work here);
+# the CJK fonts make the screenshots legible.
+browser:
+	@command -v chromium >/dev/null && dpkg -s fonts-noto-cjk >/dev/null 2>&1 || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+setup: install frontend
 	$(BIN)/lianbang migrate --noinput
 	$(BIN)/lianbang collectstatic --noinput --verbosity 0
 
@@ -24,6 +45,8 @@ demo: setup
 	$(BIN)/lianbang generate --if-empty
 	$(BIN)/lianbang evaluate --all
 	$(BIN)/lianbang demo_cases
+	$(BIN)/lianbang demo_employment
+	$(BIN)/lianbang dashboards refresh
 	@echo ""
 	@echo "链帮 Lianbang: http://$(HOST):$(PORT)/"
 	@echo "  log in as district / street1 / community1 / area1 / branch1 / grid0001 ..."
@@ -32,7 +55,7 @@ demo: setup
 	@echo ""
 	LIANBANG_DEMO_MODE=1 $(BIN)/lianbang runserver $(HOST):$(PORT) --noreload
 
-test: install
+test: install frontend browser
 	$(BIN)/lianbang collectstatic --noinput --verbosity 0
 	$(BIN)/pytest
 
@@ -46,4 +69,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf var/static .pytest_cache .mypy_cache .ruff_cache
+	rm -rf var/static .pytest_cache .mypy_cache .ruff_cache frontend/dist

@@ -14,6 +14,8 @@ from hypothesis import settings as hypothesis_settings
 from lianbang.org.models import Building, MicroGrid, Unit
 from lianbang.org.services import unit_create
 
+pytest_plugins = ["lianbang.testing.browser"]
+
 # CI replays the same examples every run (a failure there is reproducible); local runs explore.
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):

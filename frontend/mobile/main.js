@@ -1,0 +1,7 @@
+import 'vant/lib/index.css'
+
+import { createApp } from 'vue'
+
+import App from './App.vue'
+
+createApp(App).mount('#app')
