@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from lianbang.api.access import router as access_router
+from lianbang.api.admin import router as admin_router
 from lianbang.api.auth import API_AUTH
 from lianbang.api.households import router as households_router
 from lianbang.api.limits import TokenRateThrottle
@@ -32,6 +33,7 @@ api = NinjaAPI(
 )
 for router in (access_router, households_router, org_router, monitoring_router, sync_router):
     api.add_router("", router)
+api.add_router("", admin_router)  # administration screens (lianbang/api/admin.py)
 
 
 class HealthOut(Schema):
