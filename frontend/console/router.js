@@ -12,5 +12,12 @@ export const router = createRouter({
     { path: '/work/matters/:id(\\d+)', name: 'matter', component: () => import('./pages/work/CaseDetail.vue'), props: { matter: true } },
     { path: '/work/publicity', name: 'publicity', component: () => import('./pages/work/PublicityList.vue') },
     { path: '/work/inbox', name: 'inbox', component: () => import('./pages/work/InboxPage.vue') },
+    // Administration screens (console-work).
+    { path: '/admin', redirect: '/admin/rules' },
+    { path: '/admin/rules', name: 'admin-rules', component: () => import('./pages/admin/AdminRules.vue') },
+    { path: '/admin/users', name: 'admin-users', component: () => import('./pages/admin/AdminUsers.vue') },
+    { path: '/admin/units', name: 'admin-units', component: () => import('./pages/admin/AdminUnits.vue') },
+    { path: '/admin/labels', name: 'admin-labels', component: () => import('./pages/admin/AdminLabels.vue') },
+    { path: '/admin/settings', name: 'admin-settings', component: () => import('./pages/admin/AdminSettings.vue') },
   ],
 })
