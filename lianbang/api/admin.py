@@ -23,7 +23,7 @@ from lianbang.accounts.models import Assignment, Department, Permission, Role, U
 from lianbang.accounts.permissions import effective_matrix, permissions_of
 from lianbang.accounts.scope import grants_with, roles_of, unit_for, units_for
 from lianbang.api.households import actor_of, require
-from lianbang.api.schemas import StrictIn
+from lianbang.api.schemas import ErrorOut, StrictIn
 from lianbang.audit.services import audit_record
 from lianbang.cases.conf import APPROVAL_LEVELS, approval_levels_check, workflow_settings
 from lianbang.cases.models import WorkflowSettings
@@ -43,14 +43,7 @@ router = Router(tags=["administration"])
 P = Permission
 
 
-class AdminErrorOut(Schema):
-    code: str
-    message: str
-    message_en: str
-    fields: dict[str, Any] = {}
-
-
-ERRORS: dict[int, Any] = {400: AdminErrorOut, 403: AdminErrorOut, 404: AdminErrorOut, 409: AdminErrorOut}
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 MAX_USERS = 200
 MAX_ID = 2**63
 # The deadlines an administrator may change here (hours and days of DOMAIN §5).

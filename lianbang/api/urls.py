@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from lianbang.api.access import router as access_router
 from lianbang.api.admin import router as admin_router
 from lianbang.api.auth import API_AUTH
+from lianbang.api.cases import router as cases_router
 from lianbang.api.households import router as households_router
 from lianbang.api.limits import TokenRateThrottle
 from lianbang.api.monitoring import router as monitoring_router
@@ -31,7 +32,14 @@ api = NinjaAPI(
     auth=API_AUTH,
     throttle=[TokenRateThrottle(settings.LIANBANG_API_RATE)],
 )
-for router in (access_router, households_router, org_router, monitoring_router, sync_router):
+for router in (
+    access_router,
+    households_router,
+    org_router,
+    monitoring_router,
+    sync_router,
+    cases_router,
+):
     api.add_router("", router)
 api.add_router("", admin_router)  # administration screens (lianbang/api/admin.py)
 
