@@ -19,5 +19,9 @@ export const router = createRouter({
     { path: '/admin/units', name: 'admin-units', component: () => import('./pages/admin/AdminUnits.vue') },
     { path: '/admin/labels', name: 'admin-labels', component: () => import('./pages/admin/AdminLabels.vue') },
     { path: '/admin/settings', name: 'admin-settings', component: () => import('./pages/admin/AdminSettings.vue') },
+    // Employment, care and policies (console-work; the API comes with issues 10 and 11).
+    { path: '/people/employment', name: 'employment', component: () => import('./pages/people/EmploymentPage.vue') },
+    { path: '/people/care', name: 'care', component: () => import('./pages/people/CarePage.vue') },
+    { path: '/people/policies', name: 'policies', component: () => import('./pages/people/PoliciesPage.vue') },
   ],
 })
