@@ -44,10 +44,12 @@ INSTALLED_APPS = [
     "lianbang.audit",
     "lianbang.monitoring",
     "lianbang.cases",
+    "lianbang.employment",
     "lianbang.sync",
     "lianbang.jobs",
     "lianbang.transfer",
     "lianbang.demo",
+    "lianbang.dashboards",
     "lianbang.web",
 ]
 

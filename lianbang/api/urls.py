@@ -18,6 +18,8 @@ from lianbang.api.access import router as access_router
 from lianbang.api.admin import router as admin_router
 from lianbang.api.auth import API_AUTH
 from lianbang.api.cases import router as cases_router
+from lianbang.api.dashboards import router as dashboards_router
+from lianbang.api.employment import router as employment_router
 from lianbang.api.households import router as households_router
 from lianbang.api.limits import TokenRateThrottle
 from lianbang.api.monitoring import router as monitoring_router
@@ -42,6 +44,8 @@ for router in (
 ):
     api.add_router("", router)
 api.add_router("", admin_router)  # administration screens (lianbang/api/admin.py)
+api.add_router("", dashboards_router)
+api.add_router("", employment_router)
 
 
 class HealthOut(Schema):

@@ -35,6 +35,7 @@ from lianbang.cases.models import Case, Notification
 from lianbang.cases.services.alerts import alert_raise
 from lianbang.cases.services.matters import request_register
 from lianbang.cases.services.opening import cases_open_pending
+from lianbang.employment.tests.factories import ROUTE_PARAMETERS, route_object
 from lianbang.jobs.models import Job
 from lianbang.registry.models import Household, Member
 
@@ -78,6 +79,56 @@ API_BODIES: dict[str, Any] = {
         "summary": "乙",
     },
     "POST /api/v1/matters/{matter_id}/comments": {"text": "路由权限测试"},
+    # 六步就业 (lianbang.employment): valid bodies, so that scope answers before validation.
+    "POST /api/v1/employment/units/{unit_id}/surveys": {"name": "2026年冬季摸底"},
+    "POST /api/v1/employment/surveys/{campaign_id}/members/{member_id}": {"status": "employed"},
+    "PUT /api/v1/employment/members/{member_id}/wish": {"places": ["县内"]},
+    "POST /api/v1/employment/members/{member_id}/job-change": {
+        "employer": "某物流公司",
+        "work_location": "县外省内",
+        "started_on": "2025-06-01",
+    },
+    "POST /api/v1/employment/members/{member_id}/job-loss": {"lost_on": "2025-06-01"},
+    "POST /api/v1/employment/members/{member_id}/rights-cases": {"summary": "拖欠工资两个月"},
+    "POST /api/v1/employment/members/{member_id}/referrals/{posting_id}/outcome": {"outcome": "declined"},
+    "POST /api/v1/employment/members/{member_id}/follow-ups/{follow_up_id}": {
+        "done_on": "2025-06-01",
+        "method": "phone",
+        "still_employed": True,
+    },
+    "POST /api/v1/employment/units/{unit_id}/enterprises": {
+        "name": "路由测试企业",
+        "credit_code": "91530113000000001X",
+        "work_location": "乡镇内",
+    },
+    "POST /api/v1/employment/enterprises/{enterprise_id}/postings": {
+        "title": "普工",
+        "job_type": "factory",
+        "headcount": 5,
+        "wage_min": 3000,
+        "wage_max": 4000,
+        "work_location": "县外省内",
+        "deadline": "2099-12-31",
+    },
+    "POST /api/v1/employment/enterprises/{enterprise_id}/courses": {
+        "name": "订单班",
+        "job_type": "electronics",
+        "committed_hires": 10,
+        "starts_on": "2099-01-01",
+        "ends_on": "2099-01-31",
+        "sessions": 10,
+    },
+    "POST /api/v1/employment/units/{unit_id}/fairs": {"name": "专场招聘会", "held_on": "2026-03-01"},
+    "POST /api/v1/employment/fairs/{fair_id}/enterprises/{enterprise_id}": {"posts": 10},
+    "POST /api/v1/employment/fairs/{fair_id}/attendees/{member_id}": {"outcome": "attended"},
+    "POST /api/v1/employment/courses/{course_id}/attendance": {"day": "2026-01-01", "member_ids": []},
+    "POST /api/v1/employment/courses/{course_id}/enrolments/{member_id}/hire": {"started_on": "2026-01-01"},
+    "POST /api/v1/employment/units/{unit_id}/transport/{enterprise_id}": {
+        "departs_on": "2026-03-01",
+        "vehicle": "云A12345",
+    },
+    "POST /api/v1/employment/transport/{batch_id}/passengers": {"member_ids": []},
+    "POST /api/v1/employment/transport/{batch_id}/arrival": {"arrived_on": "2026-03-02", "member_ids": []},
 }
 MISSING_ID = 987654321
 
@@ -122,6 +173,8 @@ def test_every_route_parameter_has_a_value_in_this_test() -> None:
         "case_id",
         "matter_id",
         "notification_id",
+        "building_id",
+        *ROUTE_PARAMETERS,
     }
     unknown = {p for route in EXERCISED for p in route.parameters} - known
     assert unknown == set(), "give the route test in- and out-of-scope values for these parameters"
@@ -202,10 +255,17 @@ def _value(parameter: str, cast: Cast, role: str | None, inside: bool | None) ->
     if parameter == "notification_id":
         owner = cast.user(key) if inside else make_user(f"reader{Notification.objects.count()}")
         return _notification(owner, _matters_of(cast)[cast.home.pk]["case_id"]).pk
+    if parameter in ROUTE_PARAMETERS:
+        household = cast.home if inside else cast.out_household(key)
+        unit = cast.in_unit(key) if inside else cast.out_unit(key)
+        return route_object(parameter, unit, _member_of(household)).pk
     if parameter == "job_id":
         return _job(cast.user(key) if inside else make_user(f"stranger{Job.objects.count()}")).pk
     if parameter == "unit_id":
         return (cast.in_unit(key) if inside else cast.out_unit(key)).pk
+    if parameter == "building_id":  # the neighbour shares the home's building: use the far one
+        outside = cast.out_household(key) if cast.out_household(key) != cast.neighbour else cast.far
+        return int((cast.home if inside else outside).building_id or 0)
     return (cast.home if inside else cast.out_household(key)).pk
 
 
