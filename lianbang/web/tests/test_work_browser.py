@@ -137,3 +137,31 @@ def test_an_administrator_previews_a_rule_draft(defaults, console_page, tree: Tr
         page.locator(marker).wait_for()
         page.wait_for_load_state("networkidle")
         screenshot(page, f"admin-{name}")
+
+
+def test_a_community_officer_sees_survey_coverage_and_who_is_not_reached(  # type: ignore[no-untyped-def]
+    defaults, console_page, tree: Tree
+) -> None:
+    from lianbang.employment.services.survey import survey_start
+    from lianbang.employment.tests.conftest import save_family
+
+    officer = _officer(tree)
+    family = save_family(tree)
+    campaign = survey_start(actor=officer, unit=tree.community, name="2026年劳动力摸底", as_of=D)
+    assert campaign.entries.count() >= 2
+    page = console_page
+
+    log_in(page, "officer", PASSWORD)
+    page.click("[data-test=menu-employment]")
+    coverage = page.locator("[data-test=survey-coverage]")
+    coverage.wait_for()
+    assert tree.community.name in coverage.inner_text()
+    unreached = page.locator("[data-test=survey-unreached]")
+    unreached.wait_for()
+    assert family.household.household_no in unreached.inner_text()
+    screenshot(page, "employment-survey")
+    for name, marker in (("就业率", "rates"), ("企业", "enterprises"), ("岗位", "postings")):
+        page.get_by_role("tab", name=name, exact=True).click()
+        page.wait_for_load_state("networkidle")
+        assert page.locator(".el-result .el-result__title").count() == 0  # no request failed
+        screenshot(page, f"employment-{marker}")
