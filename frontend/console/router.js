@@ -5,5 +5,23 @@ export const router = createRouter({
   history: createWebHistory('/console/'),
   routes: [
     { path: '/', name: 'home', component: () => import('./pages/HomePage.vue') },
+    // Case board, matters, 公示 and notifications (console-work).
+    { path: '/work/cases', name: 'case-board', component: () => import('./pages/work/CaseBoard.vue') },
+    { path: '/work/cases/:id(\\d+)', name: 'case', component: () => import('./pages/work/CaseDetail.vue') },
+    { path: '/work/matters', name: 'matters', component: () => import('./pages/work/MatterList.vue') },
+    { path: '/work/matters/:id(\\d+)', name: 'matter', component: () => import('./pages/work/CaseDetail.vue'), props: { matter: true } },
+    { path: '/work/publicity', name: 'publicity', component: () => import('./pages/work/PublicityList.vue') },
+    { path: '/work/inbox', name: 'inbox', component: () => import('./pages/work/InboxPage.vue') },
+    // Administration screens (console-work).
+    { path: '/admin', redirect: '/admin/rules' },
+    { path: '/admin/rules', name: 'admin-rules', component: () => import('./pages/admin/AdminRules.vue') },
+    { path: '/admin/users', name: 'admin-users', component: () => import('./pages/admin/AdminUsers.vue') },
+    { path: '/admin/units', name: 'admin-units', component: () => import('./pages/admin/AdminUnits.vue') },
+    { path: '/admin/labels', name: 'admin-labels', component: () => import('./pages/admin/AdminLabels.vue') },
+    { path: '/admin/settings', name: 'admin-settings', component: () => import('./pages/admin/AdminSettings.vue') },
+    // Employment, care and policies (console-work; the API comes with issues 10 and 11).
+    { path: '/people/employment', name: 'employment', component: () => import('./pages/people/EmploymentPage.vue') },
+    { path: '/people/care', name: 'care', component: () => import('./pages/people/CarePage.vue') },
+    { path: '/people/policies', name: 'policies', component: () => import('./pages/people/PoliciesPage.vue') },
   ],
 })

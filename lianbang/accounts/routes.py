@@ -195,6 +195,19 @@ RULES: dict[str, RouteRule] = {
     "GET /api/v1/rule-sets/active": RouteRule(Access.LOGIN),
     "POST /api/v1/rules/preview": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
     "POST /api/v1/evaluate": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW),
+    # Administration screens (lianbang/api/admin.py): accounts within the caller's units;
+    # rules, monitoring lines and deadlines for configuration managers.
+    "GET /api/v1/admin/users": RouteRule(Access.PERMISSION, P.USERS_MANAGE),
+    "POST /api/v1/admin/grants": RouteRule(Access.PERMISSION, P.USERS_MANAGE),
+    "POST /api/v1/admin/grants/revoke": RouteRule(Access.PERMISSION, P.USERS_MANAGE),
+    "GET /api/v1/admin/rule-sets": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
+    "POST /api/v1/admin/rule-sets": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
+    "POST /api/v1/admin/rules": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
+    "POST /api/v1/admin/rule-sets/activate": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
+    "GET /api/v1/admin/facts": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
+    "GET /api/v1/admin/settings": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
+    "PUT /api/v1/admin/settings/workflow": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
+    "PUT /api/v1/admin/lines": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
     # Alerts, cases, other matters, the inbox and the 公示 list (lianbang.api.cases).
     "GET /api/v1/alerts": _case_list,
     "POST /api/v1/alerts": _case_create,

@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from lianbang.api.access import router as access_router
+from lianbang.api.admin import router as admin_router
 from lianbang.api.auth import API_AUTH
 from lianbang.api.care import router as care_router
 from lianbang.api.cases import router as cases_router
@@ -46,6 +47,7 @@ for router in (
     policies_router,
 ):
     api.add_router("", router)
+api.add_router("", admin_router)  # administration screens (lianbang/api/admin.py)
 api.add_router("", dashboards_router)
 api.add_router("", employment_router)
 

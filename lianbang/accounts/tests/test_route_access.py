@@ -51,6 +51,15 @@ API_BODIES: dict[str, Any] = {
     "POST /api/v1/sync/push": {"items": []},
     "POST /api/v1/rules/preview": {"condition": {"fact": "housing_safe", "op": "=", "value": False}},
     "POST /api/v1/evaluate": {"documents": []},
+    # Administration: bodies that pass ninja's validation and are refused (400) by the service,
+    # so that the route test changes nothing.
+    "POST /api/v1/admin/grants": {"username": "nobody-here", "unit_id": 987654321, "role": "grid_worker"},
+    "POST /api/v1/admin/grants/revoke": {"grant_id": 987654321},
+    "POST /api/v1/admin/rule-sets": {"name": "路由权限测试"},
+    "POST /api/v1/admin/rules": {"version": 987654321, "code": "X", "color": "red", "name": "x"},
+    "POST /api/v1/admin/rule-sets/activate": {"version": 987654321},
+    "PUT /api/v1/admin/settings/workflow": {"changes": {"publicity_days": 1}},
+    "PUT /api/v1/admin/lines": {"region_prefix": "x", "year": 2026, "amount": "1"},
     # Case writes name version 0, never current: a 409 (with the current state) shows the caller
     # got past the gate; which role takes which step is tested in lianbang/cases.
     "POST /api/v1/alerts": lambda cast: _report(cast.home),
