@@ -22,6 +22,7 @@ from lianbang.api.monitoring import router as monitoring_router
 from lianbang.api.org import router as org_router
 from lianbang.api.sync import router as sync_router
 from lianbang.common.errors import ApplicationError, FieldProblem
+from lianbang.mobile.api import router as mobile_router
 
 api = NinjaAPI(
     title="Lianbang 链帮 API",
@@ -30,7 +31,7 @@ api = NinjaAPI(
     auth=API_AUTH,
     throttle=[TokenRateThrottle(settings.LIANBANG_API_RATE)],
 )
-for router in (access_router, households_router, org_router, monitoring_router, sync_router):
+for router in (access_router, households_router, org_router, monitoring_router, sync_router, mobile_router):
     api.add_router("", router)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from lianbang.monitoring.models import HouseholdLight
@@ -53,6 +53,7 @@ def households_to_sync_documents(households: QuerySet[Household]) -> list[dict[s
     rows = (
         households.select_related("building", "grid", "light")
         .prefetch_related("members", "incomes", "events__member", "labels__label")
+        .annotate(last_visit_at=Max("visits__visited_at"))
         .order_by("pk")
     )
     return [_document(household) for household in rows]
@@ -69,6 +70,7 @@ def _document(household: Household) -> dict[str, Any]:
         "incomes": [income_to_document(i) for i in sorted(household.incomes.all(), key=lambda i: i.year)],
         "events": [event_to_document(e) for e in household.events.all()],
         "light": _light(household),
+        "last_visit_at": _iso(getattr(household, "last_visit_at", None)),
         "labels": sorted(hl.label.code for hl in household.labels.all()),
     }
 
@@ -84,3 +86,7 @@ def _light(household: Household) -> dict[str, Any] | None:
         "income_missing": light.income_missing,
         "since": light.since.isoformat(),
     }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
