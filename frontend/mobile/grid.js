@@ -18,7 +18,7 @@ export function headOf(household) {
 
 export function addressOf(household) {
   const a = household.address || {}
-  return [a.building && `${a.building}栋`, a.unit && `${a.unit}单元`, a.room].filter(Boolean).join(' ')
+  return [a.building && `${a.building}栋`, a.unit && `${a.unit}单元`, a.room].filter(Boolean).join('')
 }
 
 export function lastVisit(household, queue) {

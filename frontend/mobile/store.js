@@ -30,6 +30,7 @@ export const state = reactive({
 
 let seq = Date.now()
 let running = null
+let again = false
 
 function plain(value) {
   return JSON.parse(JSON.stringify(value))
@@ -131,13 +132,22 @@ async function prune() {
 // --- sync ------------------------------------------------------------------------------------
 
 export function sync() {
-  running ||= runSync().finally(() => {
+  if (running) {
+    again = true // a change queued while a sync runs goes up right after it
+    return running
+  }
+  running = runSync().finally(() => {
     running = null
+    if (again) {
+      again = false
+      sync()
+    }
   })
   return running
 }
 
 async function runSync() {
+  document.documentElement.dataset.sync = 'busy' // for the browser tests: wait until idle
   state.syncing = true
   state.error = ''
   try {
@@ -154,6 +164,7 @@ async function runSync() {
     if (error.status === 0) state.online = navigator.onLine
   } finally {
     state.syncing = false
+    document.documentElement.dataset.sync = 'idle'
   }
 }
 
