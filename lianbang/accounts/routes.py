@@ -37,6 +37,9 @@ class Scope(StrEnum):
     UNIT = "unit"  # the ``unit_id`` parameter must be in scope, else 404
     HOUSEHOLD = "household"  # the ``household_id`` parameter must be in scope, else 404
     OWN = "own"  # the ``job_id`` parameter must be the caller's own background job, else 404
+    # (``notification_id``: the caller's own notification)
+    CASE = "case"  # the ``case_id`` / ``matter_id`` parameter must be a matter in scope, else 404
+    BUILDING = "building"  # the ``building_id`` parameter must be in scope, else 404
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,12 @@ PUBLIC = RouteRule(Access.PUBLIC)
 _household_view = RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.HOUSEHOLD)
 _household_edit = RouteRule(Access.PERMISSION, P.HOUSEHOLD_EDIT, Scope.HOUSEHOLD)
 _unit_view = RouteRule(Access.PERMISSION, P.UNIT_VIEW, Scope.UNIT)
+# Cases and matters: seen with the households (view), worked on by those who edit households;
+# which role may take which step is the cases app's finer table (docs/cases.md), a 403 inside.
+_case_view = RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.CASE)
+_case_edit = RouteRule(Access.PERMISSION, P.HOUSEHOLD_EDIT, Scope.CASE)
+_case_list = RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.LIST)
+_case_create = RouteRule(Access.PERMISSION, P.HOUSEHOLD_EDIT)
 
 RULES: dict[str, RouteRule] = {
     # The one login for the site; the password and TOTP steps serve a pending login only.
@@ -131,6 +140,38 @@ RULES: dict[str, RouteRule] = {
     "GET /api/v1/rule-sets/active": RouteRule(Access.LOGIN),
     "POST /api/v1/rules/preview": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
     "POST /api/v1/evaluate": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW),
+    # Alerts, cases, other matters, the inbox and the 公示 list (lianbang.api.cases).
+    "GET /api/v1/alerts": _case_list,
+    "POST /api/v1/alerts": _case_create,
+    "GET /api/v1/cases": _case_list,
+    "POST /api/v1/cases": _case_create,
+    "GET /api/v1/cases/figures": RouteRule(Access.PERMISSION, P.UNIT_VIEW),
+    "GET /api/v1/cases/{case_id}": _case_view,
+    "POST /api/v1/cases/{case_id}/transitions": _case_edit,
+    "POST /api/v1/cases/{case_id}/visits": _case_edit,
+    "PUT /api/v1/cases/{case_id}/risk-types": _case_edit,
+    "POST /api/v1/cases/{case_id}/measures": _case_edit,
+    "POST /api/v1/cases/{case_id}/comments": _case_view,
+    "GET /api/v1/households/{household_id}/cases": _household_view,
+    "GET /api/v1/matters": _case_list,
+    "POST /api/v1/matters": _case_create,
+    "GET /api/v1/matters/{matter_id}": _case_view,
+    "POST /api/v1/matters/{matter_id}/transitions": _case_edit,
+    "POST /api/v1/matters/{matter_id}/mediation-sessions": _case_edit,
+    "POST /api/v1/matters/{matter_id}/comments": _case_view,
+    "GET /api/v1/inbox": RouteRule(Access.LOGIN),
+    "POST /api/v1/inbox/{notification_id}/read": RouteRule(Access.LOGIN, scope=Scope.OWN),
+    "GET /api/v1/publicity": RouteRule(Access.PERMISSION, P.EXPORT),
+    "GET /api/v1/publicity/export": RouteRule(Access.PERMISSION, P.EXPORT),
+    # The officials' console (lianbang.dashboards): ``?unit=`` is checked like ``unit_id``.
+    "GET /api/v1/dashboard": RouteRule(Access.PERMISSION, P.UNIT_VIEW),
+    "GET /api/v1/dashboard/children": RouteRule(Access.PERMISSION, P.UNIT_VIEW),
+    "GET /api/v1/dashboard/trend": RouteRule(Access.PERMISSION, P.UNIT_VIEW),
+    "GET /api/v1/buildings/{building_id}/light-map": RouteRule(
+        Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.BUILDING
+    ),
+    "GET /api/v1/units/{unit_id}/light-map": _unit_view,
+    "GET /api/v1/people": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.LIST),
 }
 
 
