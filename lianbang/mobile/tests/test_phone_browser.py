@@ -60,7 +60,9 @@ def settled(page: Any) -> None:
     page.locator("html[data-sync=idle]").wait_for(state="attached", timeout=20_000)
 
 
-def test_records_made_offline_arrive_once_after_reopening(phone_page, tree: Tree, household: Household) -> None:  # type: ignore[no-untyped-def]
+def test_records_made_offline_arrive_once_after_reopening(
+    phone_page, tree: Tree, household: Household
+) -> None:  # type: ignore[no-untyped-def]
     page, context = phone_page, phone_page.context
     grid_worker(tree)
     member = household.members.order_by("pk").first()
@@ -71,7 +73,9 @@ def test_records_made_offline_arrive_once_after_reopening(phone_page, tree: Tree
     context.set_offline(True)
     page.locator("[data-test=household]").first.click()  # tap 1
     page.locator("[data-test=start-visit]").click()  # tap 2
-    page.set_input_files("[data-test=photo]", files=[{"name": "p.jpg", "mimeType": "image/jpeg", "buffer": photo}])
+    page.set_input_files(
+        "[data-test=photo]", files=[{"name": "p.jpg", "mimeType": "image/jpeg", "buffer": photo}]
+    )
     page.locator(".photo-preview").wait_for()
     screenshot(page, "phone-visit")
     page.locator("[data-test=submit-visit]").click()  # tap 3: a routine visit, all well
@@ -136,7 +140,9 @@ def test_a_conflicting_edit_shows_both_values_and_the_workers_choice_wins(  # ty
     assert Household.objects.get(pk=household.pk).phone == "13900000001"
 
 
-def test_a_self_declared_application_reaches_the_cases_app(phone_page, tree: Tree, household: Household) -> None:  # type: ignore[no-untyped-def]
+def test_a_self_declared_application_reaches_the_cases_app(
+    phone_page, tree: Tree, household: Household
+) -> None:  # type: ignore[no-untyped-def]
     page = phone_page
     grid_worker(tree)
     open_app(page)

@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from lianbang.api.tests.conftest import Caller, caller
 from lianbang.api.tests.test_sync_api import push, visit, worker_of
@@ -166,3 +166,17 @@ def test_visit_photos_are_served_to_the_households_readers_only(tree: Tree, hous
     assert photos[0]["data_url"] == "data:image/jpeg;base64," + base64.b64encode(JPEG).decode()
     stranger = caller("grid0002", "grid_worker", tree.floor_group)
     assert stranger.client().get(f"/api/v1/households/{household.pk}/visit-photos").status_code == 404
+
+
+def test_the_officials_household_page_shows_the_visit_with_its_place_and_photo(
+    tree: Tree, household: Household, official: Caller
+) -> None:
+    worker = worker_of(tree)
+    item = visit(household)
+    item["data"].update(place="7栋1单元201", answers={"income": "down"})
+    results(worker, [item, photo_item(item["uuid"])])
+    client = Client()
+    client.force_login(official.user)
+    page = client.get(f"/households/{household.pk}/").content.decode()
+    assert "7栋1单元201" in page and "收入减少" in page
+    assert "data:image/jpeg;base64," + base64.b64encode(JPEG).decode() in page
