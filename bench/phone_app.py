@@ -40,19 +40,26 @@ def sizes() -> None:
         DIST / name for name in re.findall(r'(?:src|href)="/static/app/([^"]+\.(?:js|css))"', html)
     ]
     total = sum(gz(p) for p in first)
-    print(f"(s) first screen: {total / 1024:.1f} KB gzipped in {len(first)} files (budget {BUDGET // 1024} KB)")
+    print(
+        f"(s) first screen: {total / 1024:.1f} KB gzipped in {len(first)} files (budget {BUDGET // 1024} KB)"
+    )
     for path in first:
         print(f"      {path.name:40} {gz(path) / 1024:7.1f} KB")
     sw = (DIST / "mobile" / "sw.js").read_text(encoding="utf-8")
     precached = re.findall(r'"/static/app/(assets/[^"]+)"', sw)
     lazy = [DIST / name for name in precached if DIST / name not in first]
-    print(f"    lazy pages and chunks (precached by the service worker): {sum(gz(p) for p in lazy) / 1024:.1f} KB in {len(lazy)} files")
+    lazy_kb = sum(gz(p) for p in lazy) / 1024
+    print(
+        f"    lazy pages and chunks (precached by the service worker): {lazy_kb:.1f} KB in {len(lazy)} files"
+    )
     whole = gz(VANT / "vant.es.js") + gz(VANT / "index.css")
-    print(f"    for comparison, Vant imported whole: {whole / 1024:.1f} KB gzipped (JS + CSS) before any app code")
+    print(f"    for comparison, Vant imported whole: {whole / 1024:.1f} KB gzipped (JS + CSS), no app code")
 
 
 def timed_open(browser, url: str, user: str, password: str, throttle: bool) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True, base_url=url)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True, base_url=url
+    )
     page = context.new_page()
     if throttle:
         cdp = context.new_cdp_session(page)
@@ -81,7 +88,9 @@ def timings(url: str, user: str, password: str) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
         for label, throttle in (("unthrottled", False), ("slow 3G", True)):
             online, offline = timed_open(browser, url, user, password, throttle)
             print(f"(t) {label:12} login → grid listed {online:6.1f} s; reopened offline {offline:5.2f} s")
@@ -89,7 +98,9 @@ def timings(url: str, user: str, password: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--url", help="a running server (make demo) to time the app against")
     parser.add_argument("--user", default="grid0001")
     parser.add_argument("--password", default="Lianbang@2026")

@@ -52,7 +52,7 @@ class _OneRequestAtATimeServer(ThreadedWSGIServer):
         super().set_app(serial)
 
 
-LiveServerThread.server_class = _OneRequestAtATimeServer
+LiveServerThread.server_class = _OneRequestAtATimeServer  # type: ignore[attr-defined]
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1366, "height": 860}
 PHONE = {"width": 360, "height": 640}
