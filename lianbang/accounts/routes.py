@@ -191,6 +191,8 @@ RULES: dict[str, RouteRule] = {
     "GET /api/v1/units/{unit_id}/grids": _unit_view,
     "GET /api/v1/sync/pull": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.LIST),
     "POST /api/v1/sync/push": RouteRule(Access.PERMISSION, P.HOUSEHOLD_EDIT),
+    "GET /api/v1/mobile/tasks": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW),
+    "GET /api/v1/households/{household_id}/visit-photos": _household_view,
     "GET /api/v1/labels": RouteRule(Access.LOGIN),
     "GET /api/v1/rule-sets/active": RouteRule(Access.LOGIN),
     "POST /api/v1/rules/preview": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),

@@ -28,6 +28,7 @@ from lianbang.api.org import router as org_router
 from lianbang.api.policies import router as policies_router
 from lianbang.api.sync import router as sync_router
 from lianbang.common.errors import ApplicationError, FieldProblem
+from lianbang.mobile.api import router as mobile_router
 
 api = NinjaAPI(
     title="Lianbang 链帮 API",
@@ -45,6 +46,7 @@ for router in (
     cases_router,
     care_router,
     policies_router,
+    mobile_router,
 ):
     api.add_router("", router)
 api.add_router("", admin_router)  # administration screens (lianbang/api/admin.py)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, cast
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from lianbang.monitoring.models import HouseholdLabel
@@ -19,7 +19,7 @@ from lianbang.registry.export import (
     income_to_document,
     member_to_document,
 )
-from lianbang.registry.models import Event, Household, Income, Member
+from lianbang.registry.models import Event, Household, Income, Member, Visit
 from lianbang.registry.vocab import HouseholdStatus
 
 # Rows committed by a transaction that started before the previous pull may carry a timestamp
@@ -64,6 +64,12 @@ def households_to_sync_documents(households: QuerySet[Household]) -> list[dict[s
         .order_by("household_id", "pk")
         .values(*_EVENT_FIELDS, member_id_number=F("member__id_number"))
     )
+    last_visits = dict(
+        Visit.objects.filter(household_id__in=ids)
+        .values("household_id")
+        .annotate(last=Max("visited_at"))
+        .values_list("household_id", "last")
+    )
     labels: dict[int, list[str]] = defaultdict(list)
     for household_id, code in HouseholdLabel.objects.filter(household_id__in=ids).values_list(
         "household_id", "label__code"
@@ -72,6 +78,7 @@ def households_to_sync_documents(households: QuerySet[Household]) -> list[dict[s
     rows = households.order_by("pk").values(*_HOUSEHOLD_FIELDS, **_HOUSEHOLD_JOINED)
     return [
         _document(row, members[row["id"]], incomes[row["id"]], events[row["id"]], labels[row["id"]])
+        | {"last_visit_at": _iso(last_visits.get(row["id"]))}
         for row in rows
     ]
 
@@ -154,3 +161,7 @@ def _light(row: dict[str, Any]) -> dict[str, Any] | None:
         "income_missing": row["light_income_missing"],
         "since": row["light_since"].isoformat(),
     }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None

@@ -29,6 +29,7 @@ from lianbang.accounts.scope import (
 )
 from lianbang.accounts.sensitive import HOUSEHOLD_FIELDS, MEMBER_FIELDS, break_glass, reveal_value
 from lianbang.common.errors import ApplicationError
+from lianbang.mobile.selectors import visits_recent
 from lianbang.org.selectors import unit_children_figures, unit_figures
 from lianbang.registry.models import Household, Member
 from lianbang.registry.vocab import HouseholdStatus
@@ -145,6 +146,7 @@ def _household_page(
         "members": [_member_row(m) for m in members],
         "targets": _reveal_targets(members) if can_reveal else [],
         "error": error,
+        "visits": visits_recent(household),
     }
     return render(request, "web/household.html", context, status=status)
 
