@@ -16,6 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from lianbang.api.access import router as access_router
 from lianbang.api.auth import API_AUTH
+from lianbang.api.console import router as console_router
 from lianbang.api.households import router as households_router
 from lianbang.api.limits import TokenRateThrottle
 from lianbang.api.monitoring import router as monitoring_router
@@ -32,6 +33,7 @@ api = NinjaAPI(
 )
 for router in (access_router, households_router, org_router, monitoring_router, sync_router):
     api.add_router("", router)
+api.add_router("", console_router)
 
 
 class HealthOut(Schema):
