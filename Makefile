@@ -45,6 +45,8 @@ demo: setup
 	$(BIN)/lianbang generate --if-empty
 	$(BIN)/lianbang evaluate --all
 	$(BIN)/lianbang demo_cases
+	$(BIN)/lianbang demo_employment
+	$(BIN)/lianbang dashboards refresh
 	@echo ""
 	@echo "链帮 Lianbang: http://$(HOST):$(PORT)/"
 	@echo "  log in as district / street1 / community1 / area1 / branch1 / grid0001 ..."

@@ -44,10 +44,12 @@ INSTALLED_APPS = [
     "lianbang.audit",
     "lianbang.monitoring",
     "lianbang.cases",
+    "lianbang.employment",
     "lianbang.sync",
     "lianbang.jobs",
     "lianbang.transfer",
     "lianbang.demo",
+    "lianbang.dashboards",
     "lianbang.web",
 ]
 
@@ -189,6 +191,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic jobs under Celery beat (docs/cases.md): the assistance chain's tick (cases for pending
+# alerts, reminders, overdue steps, escalation) and the outbox delivery, every so many seconds.
+LIANBANG_TICK_SECONDS = env_int("LIANBANG_TICK_SECONDS", 300)
+LIANBANG_OUTBOX_SECONDS = env_int("LIANBANG_OUTBOX_SECONDS", 60)
+CELERY_BEAT_SCHEDULE = {
+    "cases-tick": {"task": "lianbang.cases.tick", "schedule": float(LIANBANG_TICK_SECONDS)},
+    "cases-outbox": {"task": "lianbang.cases.deliver_outbox", "schedule": float(LIANBANG_OUTBOX_SECONDS)},
+}
 # An import of at least this many households saves them without judging each one and then
 # judges the whole district once, set-based (docs/transfer.md has the measurements).
 LIANBANG_IMPORT_BULK_EVALUATION_FROM = env_int("LIANBANG_IMPORT_BULK_EVALUATION_FROM", 200)

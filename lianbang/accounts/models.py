@@ -53,6 +53,9 @@ class Permission(models.TextChoices):
     AUDIT_VIEW = "audit.view", "查询和导出审计日志"
     USERS_MANAGE = "users.manage", "管理账号和任职"
     CONFIG_MANAGE = "config.manage", "系统配置"
+    EMPLOYMENT_VIEW = "employment.view", "查看就业数据（企业、岗位、就业率）"
+    EMPLOYMENT_RECORD = "employment.record", "登记摸底、就业意愿、推荐和回访"
+    EMPLOYMENT_MANAGE = "employment.manage", "管理企业、岗位、招聘会、培训和转运"
 
 
 class User(AbstractUser):

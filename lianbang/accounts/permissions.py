@@ -28,6 +28,22 @@ DEFAULT_MATRIX: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset({P.UNIT_VIEW, P.CONFIG_MANAGE, P.USERS_MANAGE, P.AUDIT_VIEW}),
 }
 
+# 六步就业: everyone who works with residents records; streets and up run the programmes.
+_JOBS_SEE = frozenset({P.EMPLOYMENT_VIEW})
+_JOBS_RECORD = _JOBS_SEE | {P.EMPLOYMENT_RECORD}
+_JOBS_RUN = _JOBS_RECORD | {P.EMPLOYMENT_MANAGE}
+for _role, _extra in {
+    Role.DISTRICT_ADMIN: _JOBS_RUN,
+    Role.STREET_OFFICIAL: _JOBS_RUN,
+    Role.COMMUNITY_OFFICIAL: _JOBS_RUN,
+    Role.AREA_LEADER: _JOBS_RECORD,
+    Role.BRANCH_SECRETARY: _JOBS_RECORD,
+    Role.FLOOR_LEADER: _JOBS_RECORD,
+    Role.GRID_WORKER: _JOBS_RECORD,
+    Role.LEADER: _JOBS_SEE,
+}.items():
+    DEFAULT_MATRIX[_role] = DEFAULT_MATRIX[_role] | _extra
+
 # Roles whose second factor is required at every login (DOMAIN §9: administrators).
 SECOND_FACTOR_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.SYSTEM_ADMIN})
 

@@ -37,6 +37,13 @@ class Scope(StrEnum):
     UNIT = "unit"  # the ``unit_id`` parameter must be in scope, else 404
     HOUSEHOLD = "household"  # the ``household_id`` parameter must be in scope, else 404
     OWN = "own"  # the ``job_id`` parameter must be the caller's own background job, else 404
+    # (``notification_id``: the caller's own notification)
+    CASE = "case"  # the ``case_id`` / ``matter_id`` parameter must be a matter in scope, else 404
+    BUILDING = "building"  # the ``building_id`` parameter must be in scope, else 404
+    # 六步就业: the employment object a parameter names (enterprise, job, fair, course, batch,
+    # survey) must belong to a unit above or below the caller's, a member_id to a household in
+    # their scope, a unit_id to their units (``lianbang.employment.access``), else 404.
+    EMPLOYMENT = "employment"
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,65 @@ PUBLIC = RouteRule(Access.PUBLIC)
 _household_view = RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.HOUSEHOLD)
 _household_edit = RouteRule(Access.PERMISSION, P.HOUSEHOLD_EDIT, Scope.HOUSEHOLD)
 _unit_view = RouteRule(Access.PERMISSION, P.UNIT_VIEW, Scope.UNIT)
+# Cases and matters: seen with the households (view), worked on by those who edit households;
+# which role may take which step is the cases app's finer table (docs/cases.md), a 403 inside.
+_case_view = RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.CASE)
+_case_edit = RouteRule(Access.PERMISSION, P.HOUSEHOLD_EDIT, Scope.CASE)
+_case_list = RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.LIST)
+_case_create = RouteRule(Access.PERMISSION, P.HOUSEHOLD_EDIT)
+
+_jobs_view = RouteRule(Access.PERMISSION, P.EMPLOYMENT_VIEW, Scope.EMPLOYMENT)
+_jobs_record = RouteRule(Access.PERMISSION, P.EMPLOYMENT_RECORD, Scope.EMPLOYMENT)
+_jobs_manage = RouteRule(Access.PERMISSION, P.EMPLOYMENT_MANAGE, Scope.EMPLOYMENT)
+_EMPLOYMENT: list[tuple[str, str, RouteRule]] = [
+    ("GET", "vocabularies", RouteRule(Access.LOGIN)),
+    ("GET", "surveys", _jobs_view),
+    ("POST", "units/{unit_id}/surveys", _jobs_manage),
+    ("GET", "surveys/{campaign_id}", _jobs_view),
+    ("GET", "surveys/{campaign_id}/units/{unit_id}", _jobs_view),
+    ("GET", "surveys/{campaign_id}/units/{unit_id}/unreached", _jobs_view),
+    ("POST", "surveys/{campaign_id}/members/{member_id}", _jobs_record),
+    ("POST", "surveys/{campaign_id}/units/{unit_id}/confirm", _jobs_record),
+    ("GET", "members/{member_id}/wish", _jobs_view),
+    ("PUT", "members/{member_id}/wish", _jobs_record),
+    ("GET", "members/{member_id}/matches", _jobs_view),
+    ("GET", "members/{member_id}/path", _jobs_view),
+    ("POST", "members/{member_id}/job-change", _jobs_record),
+    ("POST", "members/{member_id}/job-loss", _jobs_record),
+    ("POST", "members/{member_id}/rights-cases", _jobs_record),
+    ("POST", "members/{member_id}/referrals/{posting_id}", _jobs_record),
+    ("POST", "members/{member_id}/referrals/{posting_id}/outcome", _jobs_record),
+    ("POST", "members/{member_id}/follow-ups/{follow_up_id}", _jobs_record),
+    ("GET", "enterprises", _jobs_view),
+    ("POST", "units/{unit_id}/enterprises", _jobs_manage),
+    ("GET", "enterprises/{enterprise_id}", _jobs_view),
+    ("POST", "enterprises/{enterprise_id}/postings", _jobs_manage),
+    ("POST", "enterprises/{enterprise_id}/courses", _jobs_manage),
+    ("GET", "postings", _jobs_view),
+    ("GET", "postings/{posting_id}", _jobs_view),
+    ("POST", "postings/{posting_id}/close", _jobs_manage),
+    ("GET", "postings/{posting_id}/candidates", _jobs_view),
+    ("GET", "fairs", _jobs_view),
+    ("POST", "units/{unit_id}/fairs", _jobs_manage),
+    ("GET", "fairs/{fair_id}", _jobs_view),
+    ("POST", "fairs/{fair_id}/enterprises/{enterprise_id}", _jobs_manage),
+    ("POST", "fairs/{fair_id}/attendees/{member_id}", _jobs_record),
+    ("GET", "courses", _jobs_view),
+    ("GET", "courses/{course_id}", _jobs_view),
+    ("POST", "courses/{course_id}/enrolments/{member_id}", _jobs_record),
+    ("POST", "courses/{course_id}/attendance", _jobs_record),
+    ("POST", "courses/{course_id}/enrolments/{member_id}/complete", _jobs_record),
+    ("POST", "courses/{course_id}/enrolments/{member_id}/hire", _jobs_record),
+    ("GET", "transport", _jobs_view),
+    ("POST", "units/{unit_id}/transport/{enterprise_id}", _jobs_manage),
+    ("GET", "transport/{batch_id}", _jobs_view),
+    ("POST", "transport/{batch_id}/passengers", _jobs_record),
+    ("POST", "transport/{batch_id}/arrival", _jobs_manage),
+    ("GET", "follow-ups", _jobs_view),
+    ("GET", "units/{unit_id}/figures", _jobs_view),
+    ("GET", "units/{unit_id}/figures/children", _jobs_view),
+    ("GET", "units/{unit_id}/figures/series", _jobs_view),
+]
 
 RULES: dict[str, RouteRule] = {
     # The one login for the site; the password and TOTP steps serve a pending login only.
@@ -130,6 +196,39 @@ RULES: dict[str, RouteRule] = {
     "GET /api/v1/rule-sets/active": RouteRule(Access.LOGIN),
     "POST /api/v1/rules/preview": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
     "POST /api/v1/evaluate": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW),
+    # Alerts, cases, other matters, the inbox and the 公示 list (lianbang.api.cases).
+    "GET /api/v1/alerts": _case_list,
+    "POST /api/v1/alerts": _case_create,
+    "GET /api/v1/cases": _case_list,
+    "POST /api/v1/cases": _case_create,
+    "GET /api/v1/cases/figures": RouteRule(Access.PERMISSION, P.UNIT_VIEW),
+    "GET /api/v1/cases/{case_id}": _case_view,
+    "POST /api/v1/cases/{case_id}/transitions": _case_edit,
+    "POST /api/v1/cases/{case_id}/visits": _case_edit,
+    "PUT /api/v1/cases/{case_id}/risk-types": _case_edit,
+    "POST /api/v1/cases/{case_id}/measures": _case_edit,
+    "POST /api/v1/cases/{case_id}/comments": _case_view,
+    "GET /api/v1/households/{household_id}/cases": _household_view,
+    "GET /api/v1/matters": _case_list,
+    "POST /api/v1/matters": _case_create,
+    "GET /api/v1/matters/{matter_id}": _case_view,
+    "POST /api/v1/matters/{matter_id}/transitions": _case_edit,
+    "POST /api/v1/matters/{matter_id}/mediation-sessions": _case_edit,
+    "POST /api/v1/matters/{matter_id}/comments": _case_view,
+    "GET /api/v1/inbox": RouteRule(Access.LOGIN),
+    "POST /api/v1/inbox/{notification_id}/read": RouteRule(Access.LOGIN, scope=Scope.OWN),
+    "GET /api/v1/publicity": RouteRule(Access.PERMISSION, P.EXPORT),
+    "GET /api/v1/publicity/export": RouteRule(Access.PERMISSION, P.EXPORT),
+    # The officials' console (lianbang.dashboards): ``?unit=`` is checked like ``unit_id``.
+    "GET /api/v1/dashboard": RouteRule(Access.PERMISSION, P.UNIT_VIEW),
+    "GET /api/v1/dashboard/children": RouteRule(Access.PERMISSION, P.UNIT_VIEW),
+    "GET /api/v1/dashboard/trend": RouteRule(Access.PERMISSION, P.UNIT_VIEW),
+    "GET /api/v1/buildings/{building_id}/light-map": RouteRule(
+        Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.BUILDING
+    ),
+    "GET /api/v1/units/{unit_id}/light-map": _unit_view,
+    "GET /api/v1/people": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.LIST),
+    **{f"{method} /api/v1/employment/{path}": rule for method, path, rule in _EMPLOYMENT},
     # The console's household file (lianbang/api/console.py).
     "GET /api/v1/households/{household_id}/file": _household_view,
     "GET /api/v1/security-notices": RouteRule(Access.LOGIN),

@@ -16,7 +16,10 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from lianbang.api.access import router as access_router
 from lianbang.api.auth import API_AUTH
+from lianbang.api.cases import router as cases_router
 from lianbang.api.console import router as console_router
+from lianbang.api.dashboards import router as dashboards_router
+from lianbang.api.employment import router as employment_router
 from lianbang.api.households import router as households_router
 from lianbang.api.limits import TokenRateThrottle
 from lianbang.api.monitoring import router as monitoring_router
@@ -31,8 +34,17 @@ api = NinjaAPI(
     auth=API_AUTH,
     throttle=[TokenRateThrottle(settings.LIANBANG_API_RATE)],
 )
-for router in (access_router, households_router, org_router, monitoring_router, sync_router):
+for router in (
+    access_router,
+    households_router,
+    org_router,
+    monitoring_router,
+    sync_router,
+    cases_router,
+):
     api.add_router("", router)
+api.add_router("", dashboards_router)
+api.add_router("", employment_router)
 api.add_router("", console_router)
 
 

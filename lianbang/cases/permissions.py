@@ -1,13 +1,13 @@
 """May this user do this action on this case? Decided here, in one place, from Assignment rows.
 
-Scope: a unit role covers the subtree of its unit (the case's unit path starts with the role's
-unit path); a grid worker covers the households of the micro-grids they serve (MicroGrid.worker).
-Role: the transition's roles (``workflow.py``), the roles of the approval level awaited, or
-``ACTION_ROLES`` for actions that are not transitions. Outside the scope a case does not exist
-for the user (404); inside it, a role that may not act is refused (403).
-
-This stands in for the access layer of issue 5 (accounts.scope); when that lands, ``_grants``
-and ``_covers`` are the two functions to point at it.
+Scope comes from the access layer (``accounts.scope``: the user's grants, narrowed to one by
+an API token): a unit role covers the subtree of its unit (the case's unit path starts with the
+role's unit path); a grid worker covers the households of the micro-grids they serve
+(MicroGrid.worker); a helper (帮扶责任人) the households paired with them; a department user the
+households its lists matched inside its unit's subtree. Role: the transition's roles
+(``workflow.py``), the roles of the approval level awaited, or ``ACTION_ROLES`` for actions that
+are not transitions. Outside the scope a case does not exist for the user (404); inside it, a
+role that may not act is refused (403).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from lianbang.accounts.models import Assignment, Role
+from lianbang.accounts.models import DepartmentMatch, HelperPairing, Role
+from lianbang.accounts.scope import Grant, grants_of
 from lianbang.cases.conf import APPROVAL_LEVELS
 from lianbang.cases.models import Case
 from lianbang.cases.workflow import DECIDERS, STREET, VISITORS, workflow_of
@@ -28,16 +29,17 @@ R = Role
 
 # Actions that are not transitions, and who may take them (inside their scope).
 ACTION_ROLES: dict[str, frozenset[str]] = {
-    "view": VISITORS | {R.LEADER, R.DEPARTMENT},
+    "view": VISITORS | {R.LEADER, R.DEPARTMENT, R.HELPER},
     "raise_alert": VISITORS | {R.DEPARTMENT},
     "visit": VISITORS,
     "set_risk_types": VISITORS,
     "add_measure": DECIDERS | {R.BRANCH_SECRETARY},
-    "comment": VISITORS | {R.LEADER, R.DEPARTMENT},
+    "comment": VISITORS | {R.LEADER, R.DEPARTMENT, R.HELPER},
     "mediate": VISITORS,
     "open_matter": VISITORS,
     "open_enterprise_issue": STREET,
-    "export_publicity": DECIDERS,
+    # The 公示 list is posted publicly; leaders (who may export) read it too.
+    "export_publicity": DECIDERS | {R.LEADER},
 }
 
 ACTION_NAMES: dict[str, tuple[str, str]] = {
@@ -66,21 +68,18 @@ class Subject:
 
     unit_path: str
     grid_worker_id: int | None = None
-
-
-@dataclass(frozen=True)
-class _Grant:
-    role: str
-    unit_path: str
+    household_id: int | None = None
 
 
 def subject_of_case(case: Case) -> Subject:
     household = case.household
-    return Subject(case.unit.path, _worker_of(household) if household else None)
+    if household is None:
+        return Subject(case.unit.path)
+    return Subject(case.unit.path, _worker_of(household), household.pk)
 
 
 def subject_of_household(household: Household) -> Subject:
-    return Subject(household.unit.path, _worker_of(household))
+    return Subject(household.unit.path, _worker_of(household), household.pk)
 
 
 def subject_of_unit(unit: Unit) -> Subject:
@@ -116,15 +115,12 @@ def verdict(user: Any, subject: Subject, roles: frozenset[str]) -> Verdict:
     return Verdict.ALLOWED if any(g.role in roles for g in covering) else Verdict.WRONG_ROLE
 
 
-def _grants(user: Any) -> list[_Grant]:
-    """The user's roles and units, kept on the user object for its lifetime (one request), as
-    Django's ModelBackend keeps permissions."""
-    if not user.is_authenticated or not user.is_active:
-        return []
-    cached: list[_Grant] | None = getattr(user, _GRANTS_CACHE, None)
+def _grants(user: Any) -> list[Grant]:
+    """The user's grants (``accounts.scope``; an API token narrows them to its own), kept on the
+    user object for its lifetime (one request), as Django's ModelBackend keeps permissions."""
+    cached: list[Grant] | None = getattr(user, _GRANTS_CACHE, None)
     if cached is None:
-        rows = Assignment.objects.filter(user=user).values_list("role", "unit__path")
-        cached = [_Grant(role, path) for role, path in rows]
+        cached = grants_of(user)
         setattr(user, _GRANTS_CACHE, cached)
     return cached
 
@@ -132,12 +128,26 @@ def _grants(user: Any) -> list[_Grant]:
 _GRANTS_CACHE = "_lianbang_case_grants"
 
 
-def _covers(user: Any, grant: _Grant, subject: Subject) -> bool:
+def _covers(user: Any, grant: Grant, subject: Subject) -> bool:
+    if grant.unit is None:
+        return True
     if grant.role == R.GRID_WORKER:
         return subject.grid_worker_id is not None and subject.grid_worker_id == user.pk
+    household_id = subject.household_id
     if grant.role == R.HELPER:
-        return False  # paired households come with the access layer (issue 5)
-    return subject.unit_path.startswith(grant.unit_path)
+        return household_id is not None and _paired(user, household_id)
+    inside = subject.unit_path.startswith(grant.unit.path)
+    if grant.role == R.DEPARTMENT:
+        return inside and household_id is not None and _matched(grant.department, household_id)
+    return inside
+
+
+def _paired(user: Any, household_id: int) -> bool:
+    return HelperPairing.objects.filter(helper=user, household_id=household_id).exists()
+
+
+def _matched(department: str, household_id: int) -> bool:
+    return DepartmentMatch.objects.filter(department=department, household_id=household_id).exists()
 
 
 def may_act(user: Any, case: Case, action: str) -> bool:

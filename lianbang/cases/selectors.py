@@ -8,7 +8,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from lianbang.accounts.models import Assignment, Role
+from lianbang.accounts.models import Permission, Role
+from lianbang.accounts.scope import grants_with, households_for
 from lianbang.cases.models import Case, CaseEvent, Notification, OutboxMessage
 from lianbang.cases.vocab import OutboxStatus
 from lianbang.org.models import Unit, path_prefix_q
@@ -19,25 +20,27 @@ def cases_in_unit(unit: Unit) -> QuerySet[Case]:
     return Case.objects.filter(path_prefix_q(unit.path, "unit__path"))
 
 
-def cases_visible_to(user: Any) -> QuerySet[Case]:
-    """The matters inside the user's scope: their units' subtrees, or their grids' households."""
+# Roles that see every matter of their unit's subtree, including those of no household (企业诉求).
+_HOUSEHOLD_BOUND_ROLES = frozenset({Role.GRID_WORKER, Role.HELPER, Role.DEPARTMENT})
+
+
+def cases_visible_to(user: Any, permission: str = Permission.HOUSEHOLD_VIEW) -> QuerySet[Case]:
+    """The matters inside the user's scope (``accounts.scope``): those of the households the user
+    may see, and — for unit roles — the household-less matters of their units' subtrees."""
     if user.is_superuser:
         return Case.objects.all()
-    parts = [_grant_q(user, role, path) for role, path in _grants(user)]
-    condition = reduce(or_, parts) if parts else None
-    return Case.objects.filter(condition) if condition is not None else Case.objects.none()
-
-
-def _grants(user: Any) -> list[tuple[str, str]]:
-    return list(Assignment.objects.filter(user=user).values_list("role", "unit__path"))
-
-
-def _grant_q(user: Any, role: str, path: str) -> Q:
-    if role == Role.GRID_WORKER:
-        return Q(household__grid__worker=user)
-    if role == Role.HELPER:
-        return Q(pk__in=[])
-    return path_prefix_q(path, "unit__path")
+    grants = grants_with(user, permission)
+    if not grants:
+        return Case.objects.none()
+    condition = Q(household__in=households_for(user, permission).values("pk"))
+    units = [
+        Q(pk__isnull=False) if g.unit is None else path_prefix_q(g.unit.path, "unit__path")
+        for g in grants
+        if g.role not in _HOUSEHOLD_BOUND_ROLES
+    ]
+    if units:
+        condition |= Q(household__isnull=True) & reduce(or_, units)
+    return Case.objects.filter(condition)
 
 
 def case_list(user: Any, *, state: str | None = None, kind: str | None = None) -> QuerySet[Case]:

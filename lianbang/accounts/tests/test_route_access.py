@@ -31,8 +31,13 @@ from lianbang.accounts.routes import (
     rule_for,
 )
 from lianbang.accounts.tests.cast import Cast, make_user
+from lianbang.cases.models import Case, Notification
+from lianbang.cases.services.alerts import alert_raise
+from lianbang.cases.services.matters import request_register
+from lianbang.cases.services.opening import cases_open_pending
+from lianbang.employment.tests.factories import ROUTE_PARAMETERS, route_object
 from lianbang.jobs.models import Job
-from lianbang.registry.models import Member
+from lianbang.registry.models import Household, Member
 
 ROLES: list[str | None] = [None, *Role.values]
 # Bodies for API writes, so that ninja's own validation (422) does not answer before scope does.
@@ -44,6 +49,77 @@ API_BODIES: dict[str, Any] = {
     "POST /api/v1/sync/push": {"items": []},
     "POST /api/v1/rules/preview": {"condition": {"fact": "housing_safe", "op": "=", "value": False}},
     "POST /api/v1/evaluate": {"documents": []},
+    # Case writes name version 0, never current: a 409 (with the current state) shows the caller
+    # got past the gate; which role takes which step is tested in lianbang/cases.
+    "POST /api/v1/alerts": lambda cast: _report(cast.home),
+    "POST /api/v1/cases": lambda cast: _report(cast.home),
+    "POST /api/v1/cases/{case_id}/transitions": {"action": "submit", "base_version": 0},
+    "POST /api/v1/cases/{case_id}/visits": {"base_version": 0, "findings": "路由权限测试"},
+    "PUT /api/v1/cases/{case_id}/risk-types": {"base_version": 0, "risk_types": ["illness"]},
+    "POST /api/v1/cases/{case_id}/measures": {
+        "base_version": 0,
+        "type": "employment",
+        "start_date": "2026-11-01",
+    },
+    "POST /api/v1/cases/{case_id}/comments": {"text": "路由权限测试"},
+    "POST /api/v1/matters": lambda cast: _request(cast.home),
+    "POST /api/v1/matters/{matter_id}/transitions": {"action": "accept", "base_version": 0},
+    "POST /api/v1/matters/{matter_id}/mediation-sessions": {
+        "base_version": 0,
+        "mediator": "甲",
+        "summary": "乙",
+    },
+    "POST /api/v1/matters/{matter_id}/comments": {"text": "路由权限测试"},
+    # 六步就业 (lianbang.employment): valid bodies, so that scope answers before validation.
+    "POST /api/v1/employment/units/{unit_id}/surveys": {"name": "2026年冬季摸底"},
+    "POST /api/v1/employment/surveys/{campaign_id}/members/{member_id}": {"status": "employed"},
+    "PUT /api/v1/employment/members/{member_id}/wish": {"places": ["县内"]},
+    "POST /api/v1/employment/members/{member_id}/job-change": {
+        "employer": "某物流公司",
+        "work_location": "县外省内",
+        "started_on": "2025-06-01",
+    },
+    "POST /api/v1/employment/members/{member_id}/job-loss": {"lost_on": "2025-06-01"},
+    "POST /api/v1/employment/members/{member_id}/rights-cases": {"summary": "拖欠工资两个月"},
+    "POST /api/v1/employment/members/{member_id}/referrals/{posting_id}/outcome": {"outcome": "declined"},
+    "POST /api/v1/employment/members/{member_id}/follow-ups/{follow_up_id}": {
+        "done_on": "2025-06-01",
+        "method": "phone",
+        "still_employed": True,
+    },
+    "POST /api/v1/employment/units/{unit_id}/enterprises": {
+        "name": "路由测试企业",
+        "credit_code": "91530113000000001X",
+        "work_location": "乡镇内",
+    },
+    "POST /api/v1/employment/enterprises/{enterprise_id}/postings": {
+        "title": "普工",
+        "job_type": "factory",
+        "headcount": 5,
+        "wage_min": 3000,
+        "wage_max": 4000,
+        "work_location": "县外省内",
+        "deadline": "2099-12-31",
+    },
+    "POST /api/v1/employment/enterprises/{enterprise_id}/courses": {
+        "name": "订单班",
+        "job_type": "electronics",
+        "committed_hires": 10,
+        "starts_on": "2099-01-01",
+        "ends_on": "2099-01-31",
+        "sessions": 10,
+    },
+    "POST /api/v1/employment/units/{unit_id}/fairs": {"name": "专场招聘会", "held_on": "2026-03-01"},
+    "POST /api/v1/employment/fairs/{fair_id}/enterprises/{enterprise_id}": {"posts": 10},
+    "POST /api/v1/employment/fairs/{fair_id}/attendees/{member_id}": {"outcome": "attended"},
+    "POST /api/v1/employment/courses/{course_id}/attendance": {"day": "2026-01-01", "member_ids": []},
+    "POST /api/v1/employment/courses/{course_id}/enrolments/{member_id}/hire": {"started_on": "2026-01-01"},
+    "POST /api/v1/employment/units/{unit_id}/transport/{enterprise_id}": {
+        "departs_on": "2026-03-01",
+        "vehicle": "云A12345",
+    },
+    "POST /api/v1/employment/transport/{batch_id}/passengers": {"member_ids": []},
+    "POST /api/v1/employment/transport/{batch_id}/arrival": {"arrived_on": "2026-03-02", "member_ids": []},
 }
 MISSING_ID = 987654321
 
@@ -78,7 +154,19 @@ def test_api_operations_are_checked_one_by_one_per_method() -> None:
 
 
 def test_every_route_parameter_has_a_value_in_this_test() -> None:
-    known = {"unit_id", "household_id", "job_id", "member_id", "code", "path"}
+    known = {
+        "unit_id",
+        "household_id",
+        "job_id",
+        "member_id",
+        "code",
+        "path",
+        "case_id",
+        "matter_id",
+        "notification_id",
+        "building_id",
+        *ROUTE_PARAMETERS,
+    }
     unknown = {p for route in EXERCISED for p in route.parameters} - known
     assert unknown == set(), "give the route test in- and out-of-scope values for these parameters"
 
@@ -87,6 +175,8 @@ def test_every_route_parameter_has_a_value_in_this_test() -> None:
 def test_each_role_is_allowed_in_scope_and_refused_outside(route: Route, cast: Cast) -> None:
     rule = rule_for(route)
     assert rule is not None
+    if route.key.startswith(CASE_ROUTES):
+        _matters_of(cast)
     problems = [problem for role in ROLES for problem in _check(route, rule, role, cast)]
     assert problems == []
 
@@ -133,6 +223,7 @@ def _call(
     if method == "GET":
         return client.get(url)  # type: ignore[return-value]
     body = API_BODIES.get(route.key, {})
+    body = body(cast) if callable(body) else body
     if route.method:
         return client.generic(method, url, json.dumps(body), content_type="application/json")  # type: ignore[return-value]
     return client.post(url, body)  # type: ignore[return-value]
@@ -149,11 +240,76 @@ def _value(parameter: str, cast: Cast, role: str | None, inside: bool | None) ->
     if parameter == "member_id":
         household = cast.home if inside else cast.out_household(key)
         return _member_of(household).pk
+    if parameter in ("case_id", "matter_id"):
+        household = cast.home if inside else cast.out_household(key)
+        return _matters_of(cast)[household.pk][parameter].pk
+    if parameter == "notification_id":
+        owner = cast.user(key) if inside else make_user(f"reader{Notification.objects.count()}")
+        return _notification(owner, _matters_of(cast)[cast.home.pk]["case_id"]).pk
+    if parameter in ROUTE_PARAMETERS:
+        household = cast.home if inside else cast.out_household(key)
+        unit = cast.in_unit(key) if inside else cast.out_unit(key)
+        return route_object(parameter, unit, _member_of(household)).pk
     if parameter == "job_id":
         return _job(cast.user(key) if inside else make_user(f"stranger{Job.objects.count()}")).pk
     if parameter == "unit_id":
         return (cast.in_unit(key) if inside else cast.out_unit(key)).pk
+    if parameter == "building_id":  # the neighbour shares the home's building: use the far one
+        outside = cast.out_household(key) if cast.out_household(key) != cast.neighbour else cast.far
+        return int((cast.home if inside else outside).building_id or 0)
     return (cast.home if inside else cast.out_household(key)).pk
+
+
+CASE_ROUTES = tuple(
+    f"{method} /api/v1/{path}"
+    for method in ("GET", "POST", "PUT")
+    for path in ("alerts", "cases", "matters", "households/{household_id}/cases", "inbox", "publicity")
+)
+
+
+def _report(household: Household) -> dict[str, Any]:
+    return {"household_id": household.pk, "risk_type": "illness", "level": "yellow", "channel": "grid_worker"}
+
+
+def _request(household: Household) -> dict[str, Any]:
+    return {
+        "kind": "resident_request",
+        "household_id": household.pk,
+        "requester_name": "路由",
+        "content": "测试",
+    }
+
+
+def _matters_of(cast: Cast) -> dict[int, dict[str, Case]]:
+    """A risk case (from a grid worker's report) and a resident request for each household of
+    the cast, made once: household id → {"case_id": case, "matter_id": matter}."""
+    made: dict[int, dict[str, Case]] = getattr(cast, "_matters", {})
+    if made:
+        return made
+    households = [cast.home, cast.neighbour, cast.far, cast.elsewhere]
+    for household in households:
+        alert_raise(household=household, risk_type="illness", level="red", channel="grid_worker", actor=None)
+    cases_open_pending(household_ids=[h.pk for h in households], force=True)
+    for household in households:
+        made[household.pk] = {
+            "case_id": Case.objects.get(household=household, kind="risk", closed_at__isnull=True),
+            "matter_id": request_register(
+                actor=None, requester_name="居民", content="诉求", household=household
+            ),
+        }
+    cast._matters = made  # type: ignore[attr-defined]
+    return made
+
+
+def _notification(owner: User, case: Case) -> Notification:
+    return Notification.objects.create(
+        user=owner,
+        kind="assigned",
+        case=case,
+        message="路由测试",
+        message_en="route test",
+        created_at=timezone.now(),
+    )
 
 
 def _member_of(household: Any) -> Member:

@@ -12,6 +12,9 @@ import pytest
 from django.test import Client
 
 from lianbang.api.tests.conftest import Caller, caller
+from lianbang.cases.models import Case
+from lianbang.cases.services.alerts import alert_raise
+from lianbang.cases.services.opening import cases_open_pending
 from lianbang.conftest import SAMPLE_DOCUMENT, Tree
 from lianbang.registry.models import Household
 
@@ -48,6 +51,8 @@ def parse(command: str, household: Household) -> dict[str, Any]:
     member = household.members.order_by("pk").first()
     assert member is not None
     text = command.replace("{household_id}", str(household.pk)).replace("{member_id}", str(member.pk))
+    if "{case_id}" in text:
+        text = text.replace("{case_id}", str(_red_case(household).pk))
     words = shlex.split(text.replace("$HOST", "").replace("$TOKEN", "TOKEN"))
     request: dict[str, Any] = {"method": "GET", "data": None, "expect": int(comment.split("expect")[1])}
     for index, word in enumerate(words):
@@ -59,6 +64,13 @@ def parse(command: str, household: Household) -> dict[str, Any]:
         elif word.startswith("/api/"):
             request["url"] = word
     return request
+
+
+def _red_case(household: Household) -> Case:
+    """The household's red case, opened by a grid worker's report (version 1, state 发现)."""
+    alert_raise(household=household, risk_type="illness", level="red", channel="grid_worker", actor=None)
+    cases_open_pending(household_ids=[household.pk], force=True)
+    return Case.objects.get(household=household, closed_at__isnull=True)
 
 
 def _send(worker: Caller, request: dict[str, Any]) -> Any:

@@ -19,6 +19,7 @@ from django.db import transaction
 from lianbang.cases.clock import current
 from lianbang.cases.models import Alert
 from lianbang.cases.permissions import ACTION_NAMES, ACTION_ROLES, check, subject_of_household
+from lianbang.cases.services.audit import audit_alert, audit_alerts_raised
 from lianbang.cases.services.timeline import event_add
 from lianbang.cases.vocab import LEVEL_RANK, AlertStatus, Channel, EventType, Level, RiskType, higher_level
 from lianbang.common.errors import invalid
@@ -127,6 +128,7 @@ def alerts_from_changes(rows: list[ChangeRow]) -> set[int]:
     }
     # ignore_conflicts: an alert a concurrent writer raised a moment ago is the same alert.
     Alert.objects.bulk_create([_alert(c) for c in fresh.values()], ignore_conflicts=True)
+    audit_alerts_raised((c.household_id, c.risk_type, c.level) for c in fresh.values())
     return {household_id for household_id, _ in fresh}
 
 
@@ -232,6 +234,7 @@ def alert_raise(
         case=open_alert.case if open_alert else None,
         region_code=household.region_code,
     )
+    audit_alert(alert, actor)
     _after_report(alert, moment)
     return alert
 

@@ -7,11 +7,13 @@ number, a bank account or anything about health. Risk types are left out for the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import IO, Any
 
-import xlsxwriter
+from django.http import HttpRequest
 
+from lianbang.accounts.exports import Column, write_masked_xlsx
 from lianbang.cases.clock import current, local_day
 from lianbang.cases.conf import workflow_settings
 from lianbang.cases.models import Case
@@ -21,41 +23,57 @@ from lianbang.org.models import Unit
 from lianbang.registry.models import Member
 from lianbang.registry.vocab import MemberStatus, Relation
 
-COLUMNS = [
-    "序号",
-    "户编号",
-    "户主姓名",
-    "家庭人口",
-    "所属单位",
-    "住址（楼栋）",
-    "公示事项",
-    "公示开始",
-    "公示截止",
+# The row keys are not the registry's (``head_name``, not ``name``): a 公示 list names the head
+# of the household on purpose, and carries nothing the masking would have to hide.
+FIELDS = [
+    Column("number", "序号"),
+    Column("household_no", "户编号"),
+    Column("head_name", "户主姓名"),
+    Column("size", "家庭人口"),
+    Column("unit", "所属单位"),
+    Column("building", "住址（楼栋）"),
+    Column("matter", "公示事项"),
+    Column("starts", "公示开始"),
+    Column("ends", "公示截止"),
 ]
+COLUMNS = [column.title for column in FIELDS]
 # Nothing whose header says it is one of these may ever be a column (checked by the tests).
 FORBIDDEN = ("证件", "身份证", "电话", "手机", "银行", "账号", "健康", "病", "残")
 
 
-def publicity_list_export(
-    *, actor: Any, unit: Unit, output: str | IO[bytes], now: datetime | None = None
-) -> int:
-    """Write the unit's current 公示 list to ``output`` (a path or a binary file); returns the rows."""
-    check(actor, subject_of_unit(unit), ACTION_ROLES["export_publicity"], ACTION_NAMES["export_publicity"])
+def publicity_rows(*, unit: Unit) -> list[dict[str, Any]]:
+    """The unit's current 公示 list, one mapping per household (the keys of ``FIELDS``)."""
     cases = cases_in_publicity(unit)
     heads, sizes = _heads_and_sizes([c.household_id for c in cases if c.household_id])
-    workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
-    sheet = workbook.add_worksheet("公示名单")
-    sheet.write_row(0, 0, COLUMNS, workbook.add_format({"bold": True}))
     days = workflow_settings().publicity_days
-    for number, case in enumerate(cases, start=1):
-        sheet.write_row(number, 0, _row(number, case, heads, sizes, days))
-    sheet.write(
-        len(cases) + 2,
-        0,
-        f"公示期{days}天，如有异议请向{unit.name}反映。导出时间：{current(now):%Y-%m-%d %H:%M}",
+    return [_row(number, case, heads, sizes, days) for number, case in enumerate(cases, start=1)]
+
+
+def publicity_list_export(
+    *,
+    actor: Any,
+    unit: Unit,
+    output: str | IO[bytes],
+    now: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> int:
+    """Write the unit's current 公示 list to ``output`` (a path or a binary file) through the
+    masked, audited Excel writer; returns the rows."""
+    check(actor, subject_of_unit(unit), ACTION_ROLES["export_publicity"], ACTION_NAMES["export_publicity"])
+    return write_masked_xlsx(
+        output,
+        columns=FIELDS,
+        rows=_iter(publicity_rows(unit=unit)),
+        actor=actor,
+        what=f"publicity:{unit.pk}",
+        sheet="公示名单",
+        today=local_day(current(now)),
+        request=request,
     )
-    workbook.close()
-    return len(cases)
+
+
+def _iter(rows: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    yield from rows
 
 
 def _heads_and_sizes(household_ids: list[int]) -> tuple[dict[int, str], dict[int, int]]:
@@ -69,18 +87,20 @@ def _heads_and_sizes(household_ids: list[int]) -> tuple[dict[int, str], dict[int
     return heads, sizes
 
 
-def _row(number: int, case: Case, heads: dict[int, str], sizes: dict[int, int], days: int) -> list[Any]:
+def _row(number: int, case: Case, heads: dict[int, str], sizes: dict[int, int], days: int) -> dict[str, Any]:
     household = case.household
     started = case.publicity_started_at
     assert household is not None and started is not None
-    return [
-        number,
-        household.household_no,
-        heads.get(household.pk, ""),
-        sizes.get(household.pk, 0),
-        case.unit.name,
-        household.building.name if household.building else "",
-        "拟纳入防返贫监测对象",
-        local_day(started).isoformat(),
-        local_day(started + timedelta(days=days)).isoformat(),
-    ]
+    return {
+        "number": number,
+        "case_id": case.pk,
+        "household_id": household.pk,
+        "household_no": household.household_no,
+        "head_name": heads.get(household.pk, ""),
+        "size": sizes.get(household.pk, 0),
+        "unit": case.unit.name,
+        "building": household.building.name if household.building else "",
+        "matter": "拟纳入防返贫监测对象",
+        "starts": local_day(started),
+        "ends": local_day(started + timedelta(days=days)),
+    }

@@ -20,6 +20,7 @@ from lianbang.cases.clock import current, months_before
 from lianbang.cases.conf import workflow_settings
 from lianbang.cases.models import Alert, Case, CaseEvent, CaseStep, WorkflowSettings
 from lianbang.cases.permissions import ACTION_NAMES, ACTION_ROLES, check, subject_of_household
+from lianbang.cases.services.audit import audit_cases_opened
 from lianbang.cases.services.notify import Note, notifications_send, officials_at
 from lianbang.cases.services.steps import new_steps
 from lianbang.cases.services.timeline import event_build
@@ -92,6 +93,7 @@ def _open_locked(household_ids: list[int], now: datetime, config: WorkflowSettin
     batch.bottom_line = _bottom_line_risks(batch)
     attached = _attach(batch, open_cases)
     opened = _create(batch, [h for h in batch.alerts if h not in open_cases and h in batch.households])
+    audit_cases_opened(opened, attached)
     _hold_lights({case.household_id: case.level for case in [*attached, *opened] if case.household_id})
     return len(opened)
 

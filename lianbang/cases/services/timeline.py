@@ -1,4 +1,5 @@
-"""Timeline rows (saleor-style events): every change to a case is one CaseEvent."""
+"""Timeline rows (saleor-style events): every change to a case is one CaseEvent, and one entry
+in the audit log (``services/audit.py``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from lianbang.cases.models import Case, CaseEvent
+from lianbang.cases.services.audit import audit_case_event
 
 
 def event_add(
@@ -19,9 +21,10 @@ def event_add(
     to_state: str = "",
     payload: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
-        **event_fields(case, type, at, actor, action, from_state, to_state, payload)
-    )
+    fields = event_fields(case, type, at, actor, action, from_state, to_state, payload)
+    event = CaseEvent.objects.create(**fields)
+    audit_case_event(event, actor)
+    return event
 
 
 def event_build(case: Case, type: str, at: datetime, **fields: Any) -> CaseEvent:

@@ -1,0 +1,414 @@
+"""The officials' console: home figures, drill-down, trend, light maps and people (issue 8).
+
+Shapes are documented in docs/api.md; every unit comes through ``accounts.scope`` (out of
+scope is a 404) and the dashboards need ``unit.view``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+
+from lianbang.accounts.models import Permission
+from lianbang.accounts.scope import has_permission, root_units, unit_for
+from lianbang.api.pagination import page
+from lianbang.common.errors import ApplicationError, invalid
+from lianbang.dashboards import lightmap, selectors
+from lianbang.dashboards.compute import CHILDREN_LABELS, ELDERLY_LABELS
+from lianbang.dashboards.people import people, person_row
+from lianbang.dashboards.selectors import NodeFigures, NodeInfo
+from lianbang.dashboards.services import moment_at
+from lianbang.org.models import Unit
+
+router = Router(tags=["dashboards"])
+
+
+class NodeOut(Schema):
+    kind: Literal["unit", "building", "grid"]
+    id: int
+    name: str
+    level: int | None
+    level_label: str
+
+
+class LightsOut(Schema):
+    red: int
+    yellow: int
+    green: int
+    unjudged: int
+
+
+class RisksOut(Schema):
+    new: int
+    eliminated: int
+
+
+class CasesOut(Schema):
+    open: int
+    overdue: int
+
+
+class IncomeOut(Schema):
+    households: int
+    mean_per_capita: Decimal | None
+    median_per_capita: Decimal | None
+
+
+class EmploymentOut(Schema):
+    labour: int
+    employed: int
+    stable: int
+    rate: float | None
+    stable_rate: float | None
+
+
+class ElderlyOut(Schema):
+    people: int
+    aged_80_plus: int
+    labels: dict[str, int]
+
+
+class ChildrenOut(Schema):
+    people: int
+    school_age: int
+    dropouts: int
+    unattended: int
+    labels: dict[str, int]
+
+
+class LinkOut(Schema):
+    list: Literal["households", "people", "cases"]
+    href: str | None
+    query: dict[str, str]
+
+
+class FiguresOut(Schema):
+    node: NodeOut
+    as_of: datetime | None
+    households: int
+    people: int
+    lights: LightsOut
+    risks_this_month: RisksOut
+    cases: CasesOut
+    income: IncomeOut
+    employment: EmploymentOut
+    elderly: ElderlyOut
+    children: ChildrenOut
+    links: dict[str, LinkOut]
+
+
+class ChildrenFiguresOut(Schema):
+    parent: FiguresOut
+    by: Literal["unit", "building", "grid"]
+    children: list[FiguresOut]
+
+
+class TrendPointOut(Schema):
+    month: str  # "2026-11"
+    end: datetime
+    red: int
+    yellow: int
+    green: int
+    partial: bool
+
+
+class TrendOut(Schema):
+    node: NodeOut
+    months: list[TrendPointOut]
+
+
+class BuildingOut(Schema):
+    id: int
+    number: str
+    name: str
+    entrance_count: int
+    floor_count: int
+    rooms_per_floor: int
+
+
+class ReasonOut(Schema):
+    code: str
+    reason: str
+
+
+class CellOut(Schema):
+    room: str
+    state: Literal["occupied", "empty", "outside"]
+    household_id: int | None
+    household_no: str
+    light: str | None
+    head: str
+    rules: list[str]
+    reasons: list[ReasonOut]
+
+
+class FloorOut(Schema):
+    floor: int
+    cells: list[CellOut]
+
+
+class EntranceOut(Schema):
+    entrance: str
+    floors: list[FloorOut]
+
+
+class MapCountsOut(Schema):
+    red: int
+    yellow: int
+    green: int
+    unjudged: int
+    empty: int
+    outside: int
+
+
+class BuildingMapOut(Schema):
+    building: BuildingOut
+    counts: MapCountsOut
+    entrances: list[EntranceOut]
+    unplaced: list[CellOut]
+
+
+class AreaMapOut(Schema):
+    node: NodeOut
+    buildings: list[BuildingMapOut]
+
+
+class PersonOut(Schema):
+    id: int
+    household_id: int
+    household_no: str
+    unit_id: int
+    name: str
+    sex: str
+    age: int
+    age_band: str
+    relation: str
+    labour: bool
+    employment: Literal["employed", "unemployed", "not_labour"]
+    work_location: str
+    light: str | None
+
+
+class PeoplePageOut(Schema):
+    items: list[PersonOut]
+    next_cursor: str | None
+
+
+# --- operations -----------------------------------------------------------------------------
+
+
+@router.get("/dashboard", response=FiguresOut)
+def dashboard(request: HttpRequest, unit: int | None = None) -> dict[str, Any]:
+    """The home figures of a unit's subtree (default: the caller's first unit)."""
+    scope = _scope_unit(request, unit)
+    (figures,) = selectors.figures(scope, [selectors.unit_info(scope)])
+    return figures_out(figures)
+
+
+@router.get("/dashboard/children", response=ChildrenFiguresOut)
+def dashboard_children(
+    request: HttpRequest, unit: int | None = None, by: Literal["unit", "building", "grid"] = "unit"
+) -> dict[str, Any]:
+    """The same figures for each child (the drill-down table and chart), and the parent's."""
+    scope = _scope_unit(request, unit)
+    nodes = selectors.child_nodes(scope, by)
+    parent, *children = selectors.figures(scope, [selectors.unit_info(scope), *nodes])
+    kind = children[0].node.kind if children else by
+    return {"parent": figures_out(parent), "by": kind, "children": [figures_out(c) for c in children]}
+
+
+@router.get("/dashboard/trend", response=TrendOut)
+def dashboard_trend(request: HttpRequest, unit: int | None = None, months: int = 12) -> dict[str, Any]:
+    """Red / yellow / green households at the end of each month, the current month last."""
+    if not 1 <= months <= 36:
+        raise invalid("months", months, "应为1到36之间", "must be from 1 to 36")
+    scope = _scope_unit(request, unit)
+    points = selectors.trend(scope, months)
+    return {
+        "node": _node(selectors.unit_info(scope)),
+        "months": [{**p.__dict__, "month": f"{p.month:%Y-%m}"} for p in points],
+    }
+
+
+@router.get("/buildings/{building_id}/light-map", response=BuildingMapOut)
+def building_light_map(request: HttpRequest, building_id: int) -> dict[str, Any]:
+    """The building's 单元 × floors × rooms with each household's light, head and reasons."""
+    _require(request, Permission.HOUSEHOLD_VIEW)
+    building = lightmap.building_for(request.user, building_id)
+    if building is None:
+        raise ApplicationError(
+            "not_found", "找不到该楼栋或无权访问", "no such building in your scope", status=404
+        )
+    (found,) = lightmap.light_maps(request.user, [building])
+    return found
+
+
+@router.get("/units/{unit_id}/light-map", response=AreaMapOut)
+def unit_light_map(request: HttpRequest, unit_id: int) -> dict[str, Any]:
+    """Every building of the unit's subtree side by side, compact cells."""
+    scope = _unit(request, unit_id)
+    buildings = list(lightmap.buildings_of(scope))
+    maps = lightmap.light_maps(request.user, buildings, within=scope, compact=True)
+    return {"node": _node(selectors.unit_info(scope)), "buildings": maps}
+
+
+@router.get("/people", response=PeoplePageOut)
+def people_list(
+    request: HttpRequest,
+    unit_id: int | None = None,
+    building_id: int | None = None,
+    grid_id: int | None = None,
+    age_band: str | None = None,
+    label: str | None = None,
+    employment: str | None = None,
+    light: str | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> dict[str, Any]:
+    """Members of the caller's households, masked, filtered, a page at a time (by id)."""
+    moment = moment_at()
+    scope = _unit(request, unit_id) if unit_id is not None else None
+    rows = people(
+        request.user,
+        moment,
+        unit=scope,
+        building_id=building_id,
+        grid_id=grid_id,
+        age_band=age_band,
+        label=label,
+        employment=employment,
+        light=light,
+    )
+    return page(rows, cursor=cursor, limit=limit, render=lambda m: person_row(m, moment), order="pk")
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not has_permission(request.user, permission):
+        raise PermissionDenied
+
+
+def _unit(request: HttpRequest, unit_id: int) -> Unit:
+    unit = unit_for(request.user, unit_id)
+    if unit is None:
+        raise ApplicationError(
+            "not_found", "找不到该单位或无权访问", "no such unit in your scope", status=404
+        )
+    return unit
+
+
+def _scope_unit(request: HttpRequest, unit_id: int | None) -> Unit:
+    """The unit asked for, in the caller's scope; by default the first of the caller's units."""
+    _require(request, Permission.UNIT_VIEW)
+    if unit_id is not None:
+        return _unit(request, unit_id)
+    roots = root_units(request.user)
+    if not roots:
+        raise ApplicationError("not_found", "您尚未分配单位", "you are not assigned to a unit", status=404)
+    return roots[0]
+
+
+def _node(node: NodeInfo) -> dict[str, Any]:
+    return {
+        "kind": node.kind,
+        "id": node.id,
+        "name": node.name,
+        "level": node.level,
+        "level_label": node.level_label,
+    }
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def figures_out(f: NodeFigures) -> dict[str, Any]:
+    c = f.counts
+    mean = (f.income_total / c["income_people"]).quantize(Decimal("0.01")) if c["income_people"] else None
+    return {
+        "node": _node(f.node),
+        "as_of": f.as_of,
+        "households": c["households"],
+        "people": c["people"],
+        "lights": {k: c[k] for k in ("red", "yellow", "green", "unjudged")},
+        "risks_this_month": {"new": c["new_risks"], "eliminated": c["eliminated"]},
+        "cases": {"open": c["open_cases"], "overdue": c["overdue_cases"]},
+        "income": {
+            "households": c["income_households"],
+            "mean_per_capita": mean,
+            "median_per_capita": f.median_per_capita,
+        },
+        "employment": {
+            "labour": c["labour"],
+            "employed": c["employed"],
+            "stable": c["stable"],
+            "rate": _rate(c["employed"], c["labour"]),
+            "stable_rate": _rate(c["stable"], c["labour"]),
+        },
+        "elderly": {
+            "people": c["elderly"],
+            "aged_80_plus": c["aged_80_plus"],
+            "labels": {code: f.labels.get(code, 0) for code in ELDERLY_LABELS},
+        },
+        "children": {
+            "people": c["children"],
+            "school_age": c["school_age"],
+            "dropouts": c["dropouts"],
+            "unattended": c["unattended"],
+            "labels": {code: f.labels.get(code, 0) for code in CHILDREN_LABELS},
+        },
+        "links": links(f.node),
+    }
+
+
+_SERVED = {"households": "/api/v1/households", "people": "/api/v1/people"}
+# Filters the served lists understand (others are for the console's own pages).
+_SERVED_FILTERS = {
+    "households": {"unit_id", "light", "label"},
+    "people": {"unit_id", "building_id", "grid_id", "age_band", "label", "employment", "light"},
+}
+
+
+def _link(list_name: str, **query: str) -> dict[str, Any]:
+    served = list_name in _SERVED and set(query) <= _SERVED_FILTERS[list_name]
+    served = served and not (list_name == "households" and query.get("light") == "none")
+    href = f"{_SERVED[list_name]}?{urlencode(query)}" if served else None
+    return {"list": list_name, "href": href, "query": query}
+
+
+def links(node: NodeInfo) -> dict[str, dict[str, Any]]:
+    """Where each number of a node clicks through to."""
+    key = {"unit": "unit_id", "building": "building_id", "grid": "grid_id"}[node.kind]
+    at = {key: str(node.id)}
+    month = f"{timezone.localdate():%Y-%m}"
+    result = {
+        "households": _link("households", **at),
+        "people": _link("people", **at),
+        "unjudged": _link("households", **at, light="none"),
+        "new_risks": _link("households", **at, light_rose_in=month),
+        "eliminated": _link("cases", **at, state="eliminated", closed_in=month),
+        "open_cases": _link("cases", **at, open="true"),
+        "overdue_cases": _link("cases", **at, overdue="true"),
+        "income": _link("households", **at, has_income="true"),
+        "elderly": _link("people", **at, age_band="elderly"),
+        "children": _link("people", **at, age_band="minor"),
+        "school_age": _link("people", **at, age_band="school"),
+    }
+    result |= {color: _link("households", **at, light=color) for color in ("red", "yellow", "green")}
+    result |= {
+        state: _link("people", **at, employment=state)
+        for state in ("labour", "employed", "stable", "unemployed")
+    }
+    result |= {
+        f"label:{code}": _link("households", **at, label=code) for code in ELDERLY_LABELS + CHILDREN_LABELS
+    }
+    return result
