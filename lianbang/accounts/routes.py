@@ -130,6 +130,7 @@ RULES: dict[str, RouteRule] = {
     "set_language": RouteRule(Access.PUBLIC, method="POST"),
     "/admin/login/": PUBLIC,
     "web:home": RouteRule(Access.LOGIN),
+    "web:overview": RouteRule(Access.LOGIN),
     "web:account_password": RouteRule(Access.LOGIN),
     "web:unit": RouteRule(Access.PERMISSION, P.UNIT_VIEW, Scope.UNIT),
     "web:household": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.HOUSEHOLD),
@@ -287,6 +288,9 @@ RULES: dict[str, RouteRule] = {
     "GET /api/v1/households/{household_id}/policies": _household_view,
     "POST /api/v1/households/{household_id}/policies/{policy_id}/receipts": _household_edit,
     "POST /api/v1/households/{household_id}/policies/{policy_id}/receipts/end": _household_edit,
+    # The console's household file (lianbang/api/console.py).
+    "GET /api/v1/households/{household_id}/file": _household_view,
+    "GET /api/v1/security-notices": RouteRule(Access.LOGIN),
 }
 
 

@@ -70,7 +70,7 @@ ADMINISTRATIVE = frozenset({P.USERS_MANAGE, P.CONFIG_MANAGE, P.AUDIT_VIEW})
 # ---------------------------------------------------------------- schemas
 
 
-class GrantOut(Schema):
+class AdminGrantOut(Schema):
     id: int
     role: str
     role_label: str
@@ -85,7 +85,7 @@ class UserOut(Schema):
     full_name: str
     is_active: bool
     last_login: datetime | None
-    grants: list[GrantOut]
+    grants: list[AdminGrantOut]
 
 
 class RoleOut(Schema):
@@ -112,7 +112,7 @@ class RevokeIn(StrictIn):
     grant_id: int
 
 
-class RuleOut(Schema):
+class AdminRuleOut(Schema):
     code: str
     color: str
     risk_type: str
@@ -123,7 +123,7 @@ class RuleOut(Schema):
     position: int
 
 
-class RuleSetOut(Schema):
+class AdminRuleSetOut(Schema):
     version: int
     name: str
     status: str
@@ -132,7 +132,7 @@ class RuleSetOut(Schema):
     created_by: str | None
     created_at: datetime
     activated_at: datetime | None
-    rules: list[RuleOut]
+    rules: list[AdminRuleOut]
 
 
 class DraftIn(StrictIn):
@@ -376,7 +376,7 @@ def _rule_set(version: int) -> RuleSet:
     return found
 
 
-@router.get("/admin/rule-sets", response={200: list[RuleSetOut], **ERRORS})
+@router.get("/admin/rule-sets", response={200: list[AdminRuleSetOut], **ERRORS})
 def rule_set_list(request: HttpRequest) -> list[dict[str, Any]]:
     """Every rule set, newest first: drafts, the active one and retired ones, with their rules."""
     require(request, P.CONFIG_MANAGE)
@@ -384,7 +384,7 @@ def rule_set_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_rule_set_out(r) for r in rows]
 
 
-@router.post("/admin/rule-sets", response={201: RuleSetOut, **ERRORS})
+@router.post("/admin/rule-sets", response={201: AdminRuleSetOut, **ERRORS})
 def rule_set_create(request: HttpRequest, body: DraftIn) -> tuple[int, dict[str, Any]]:
     """A new draft, copied from the active rule set."""
     require(request, P.CONFIG_MANAGE)
@@ -401,7 +401,7 @@ def rule_set_create(request: HttpRequest, body: DraftIn) -> tuple[int, dict[str,
     return 201, _rule_set_out(draft)
 
 
-@router.post("/admin/rules", response={200: RuleSetOut, **ERRORS})
+@router.post("/admin/rules", response={200: AdminRuleSetOut, **ERRORS})
 def rule_put(request: HttpRequest, body: RuleIn) -> dict[str, Any]:
     """Create or change one rule of a draft; the condition is validated (400 naming each
     problem by its path in the condition) before anything is kept."""

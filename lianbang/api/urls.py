@@ -19,6 +19,7 @@ from lianbang.api.admin import router as admin_router
 from lianbang.api.auth import API_AUTH
 from lianbang.api.care import router as care_router
 from lianbang.api.cases import router as cases_router
+from lianbang.api.console import router as console_router
 from lianbang.api.dashboards import router as dashboards_router
 from lianbang.api.employment import router as employment_router
 from lianbang.api.households import router as households_router
@@ -52,6 +53,7 @@ for router in (
 api.add_router("", admin_router)  # administration screens (lianbang/api/admin.py)
 api.add_router("", dashboards_router)
 api.add_router("", employment_router)
+api.add_router("", console_router)
 
 
 class HealthOut(Schema):
