@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router
+from pydantic import BaseModel, ConfigDict
 
 from lianbang.accounts.models import Permission
 from lianbang.accounts.scope import has_permission, root_units, unit_for
@@ -28,10 +29,19 @@ from lianbang.dashboards.services import moment_at
 from lianbang.org.models import Unit
 
 router = Router(tags=["dashboards"])
+
+
+class Out(BaseModel):
+    """A response shape. Plain pydantic (not ninja's ``Schema``, which wraps every nested dict
+    in an attribute getter): a drill-down table of hundreds of rows stays cheap to serialise."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
 MAX_MAP_BUILDINGS = 100  # an area map stays readable (and its answer small)
 
 
-class NodeOut(Schema):
+class NodeOut(Out):
     kind: Literal["unit", "building", "grid"]
     id: int
     name: str
@@ -39,30 +49,30 @@ class NodeOut(Schema):
     level_label: str
 
 
-class LightsOut(Schema):
+class LightsOut(Out):
     red: int
     yellow: int
     green: int
     unjudged: int
 
 
-class RisksOut(Schema):
+class RisksOut(Out):
     new: int
     eliminated: int
 
 
-class CasesOut(Schema):
+class CasesOut(Out):
     open: int
     overdue: int
 
 
-class IncomeOut(Schema):
+class IncomeOut(Out):
     households: int
     mean_per_capita: Decimal | None
     median_per_capita: Decimal | None
 
 
-class EmploymentOut(Schema):
+class EmploymentOut(Out):
     labour: int
     employed: int
     stable: int
@@ -70,13 +80,13 @@ class EmploymentOut(Schema):
     stable_rate: float | None
 
 
-class ElderlyOut(Schema):
+class ElderlyOut(Out):
     people: int
     aged_80_plus: int
     labels: dict[str, int]
 
 
-class ChildrenOut(Schema):
+class ChildrenOut(Out):
     people: int
     school_age: int
     dropouts: int
@@ -84,13 +94,13 @@ class ChildrenOut(Schema):
     labels: dict[str, int]
 
 
-class LinkOut(Schema):
+class LinkOut(Out):
     list: Literal["households", "people", "cases"]
     href: str | None
     query: dict[str, str]
 
 
-class DashboardFiguresOut(Schema):
+class DashboardFiguresOut(Out):
     node: NodeOut
     as_of: datetime | None
     households: int
@@ -102,16 +112,18 @@ class DashboardFiguresOut(Schema):
     employment: EmploymentOut
     elderly: ElderlyOut
     children: ChildrenOut
-    links: dict[str, LinkOut]
+    links: dict[str, LinkOut] | None
 
 
-class ChildrenFiguresOut(Schema):
+class ChildrenFiguresOut(Out):
     parent: DashboardFiguresOut
     by: Literal["unit", "building", "grid"]
     children: list[DashboardFiguresOut]
+    # The children's click-throughs once for all rows: "{id}" stands for a row's node id.
+    child_links: dict[str, LinkOut]
 
 
-class TrendPointOut(Schema):
+class TrendPointOut(Out):
     month: str  # "2026-11"
     end: datetime
     red: int
@@ -120,12 +132,12 @@ class TrendPointOut(Schema):
     partial: bool
 
 
-class TrendOut(Schema):
+class TrendOut(Out):
     node: NodeOut
     months: list[TrendPointOut]
 
 
-class MapBuildingOut(Schema):
+class MapBuildingOut(Out):
     id: int
     number: str
     name: str
@@ -134,12 +146,12 @@ class MapBuildingOut(Schema):
     rooms_per_floor: int
 
 
-class LightReasonOut(Schema):
+class LightReasonOut(Out):
     code: str
     reason: str
 
 
-class CellOut(Schema):
+class CellOut(Out):
     room: str
     state: Literal["occupied", "empty", "outside"]
     household_id: int | None
@@ -150,17 +162,17 @@ class CellOut(Schema):
     reasons: list[LightReasonOut]
 
 
-class FloorOut(Schema):
+class FloorOut(Out):
     floor: int
     cells: list[CellOut]
 
 
-class EntranceOut(Schema):
+class EntranceOut(Out):
     entrance: str
     floors: list[FloorOut]
 
 
-class MapCountsOut(Schema):
+class MapCountsOut(Out):
     red: int
     yellow: int
     green: int
@@ -169,19 +181,19 @@ class MapCountsOut(Schema):
     outside: int
 
 
-class BuildingMapOut(Schema):
+class BuildingMapOut(Out):
     building: MapBuildingOut
     counts: MapCountsOut
     entrances: list[EntranceOut]
     unplaced: list[CellOut]
 
 
-class AreaMapOut(Schema):
+class AreaMapOut(Out):
     node: NodeOut
     buildings: list[BuildingMapOut]
 
 
-class PeopleRowOut(Schema):
+class PeopleRowOut(Out):
     id: int
     household_id: int
     household_no: str
@@ -197,7 +209,7 @@ class PeopleRowOut(Schema):
     light: str | None
 
 
-class PeoplePageOut(Schema):
+class PeoplePageOut(Out):
     items: list[PeopleRowOut]
     next_cursor: str | None
 
@@ -222,7 +234,12 @@ def dashboard_children(
     nodes = selectors.child_nodes(scope, by)
     parent, *children = selectors.figures(scope, [selectors.unit_info(scope), *nodes])
     kind = children[0].node.kind if children else by
-    return {"parent": figures_out(parent), "by": kind, "children": [figures_out(c) for c in children]}
+    return {
+        "parent": figures_out(parent),
+        "by": kind,
+        "children": [figures_out(c, with_links=False) for c in children],
+        "child_links": links(kind, "{id}"),
+    }
 
 
 @router.get("/dashboard/trend", response=TrendOut)
@@ -342,7 +359,7 @@ def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def figures_out(f: NodeFigures) -> dict[str, Any]:
+def figures_out(f: NodeFigures, *, with_links: bool = True) -> dict[str, Any]:
     c = f.counts
     mean = (f.income_total / c["income_people"]).quantize(Decimal("0.01")) if c["income_people"] else None
     return {
@@ -377,7 +394,7 @@ def figures_out(f: NodeFigures) -> dict[str, Any]:
             "unattended": c["unattended"],
             "labels": {code: f.labels.get(code, 0) for code in CHILDREN_LABELS},
         },
-        "links": links(f.node),
+        "links": links(f.node.kind, str(f.node.id)) if with_links else None,
     }
 
 
@@ -393,14 +410,14 @@ _SERVED_FILTERS = {
 def _link(list_name: str, **query: str) -> dict[str, Any]:
     served = list_name in _SERVED and set(query) <= _SERVED_FILTERS[list_name]
     served = served and not (list_name == "households" and query.get("light") == "none")
-    href = f"{_SERVED[list_name]}?{urlencode(query)}" if served else None
+    href = f"{_SERVED[list_name]}?{urlencode(query, safe='{}')}" if served else None
     return {"list": list_name, "href": href, "query": query}
 
 
-def links(node: NodeInfo) -> dict[str, dict[str, Any]]:
+def links(kind: str, node_id: str) -> dict[str, dict[str, Any]]:
     """Where each number of a node clicks through to."""
-    key = {"unit": "unit_id", "building": "building_id", "grid": "grid_id"}[node.kind]
-    at = {key: str(node.id)}
+    key = {"unit": "unit_id", "building": "building_id", "grid": "grid_id"}[kind]
+    at = {key: node_id}
     month = f"{timezone.localdate():%Y-%m}"
     result = {
         "households": _link("households", **at),

@@ -8,7 +8,7 @@ import inspect
 import pkgutil
 from collections import defaultdict
 
-from ninja import Schema
+from pydantic import BaseModel
 
 import lianbang.api
 
@@ -18,7 +18,7 @@ def test_every_api_schema_class_has_a_name_of_its_own() -> None:
     for module_info in pkgutil.iter_modules(lianbang.api.__path__):
         module = importlib.import_module(f"lianbang.api.{module_info.name}")
         for name, value in inspect.getmembers(module, inspect.isclass):
-            if issubclass(value, Schema) and value.__module__ == module.__name__:
+            if issubclass(value, BaseModel) and value.__module__ == module.__name__:
                 defined[name].add(module.__name__)
     clashes = {name: sorted(modules) for name, modules in defined.items() if len(modules) > 1}
     assert clashes == {}

@@ -90,6 +90,8 @@ def test_the_children_of_the_district_are_its_streets_and_add_up(district: Unit)
         assert sum(c["lights"][color] for c in body["children"]) == body["parent"]["lights"][color]
     assert body["parent"]["as_of"] is not None
     assert body["parent"]["links"]["red"]["href"] == f"/api/v1/households?unit_id={district.pk}&light=red"
+    assert body["child_links"]["red"]["href"] == "/api/v1/households?unit_id={id}&light=red"
+    assert all(c["links"] is None for c in body["children"])
 
 
 def test_below_the_floor_group_the_children_are_micro_grids(district: Unit) -> None:
