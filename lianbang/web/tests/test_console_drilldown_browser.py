@@ -117,7 +117,9 @@ def test_an_officer_drills_down_to_a_red_household_reveals_an_id_and_records_a_v
     screenshot(page, "console-household-file")
 
 
-def test_a_grid_worker_sees_only_their_own_grid(console_page, tree: Tree, homes: dict[str, Household]) -> None:  # type: ignore[no-untyped-def]
+def test_a_grid_worker_sees_only_their_own_grid(  # type: ignore[no-untyped-def]
+    console_page, tree: Tree, homes: dict[str, Household]
+) -> None:
     page = console_page
     worker = make_user("grid1", Role.GRID_WORKER, tree.floor_group, password_changed_at=timezone.now())
     MicroGrid.objects.filter(pk=tree.grid.pk).update(worker=worker)
@@ -134,7 +136,9 @@ def test_a_grid_worker_sees_only_their_own_grid(console_page, tree: Tree, homes:
     assert "无权访问" in page.locator("[data-test=error]").inner_text()
 
 
-def test_the_people_list_and_english_switch(console_page, tree: Tree, homes: dict[str, Household]) -> None:  # type: ignore[no-untyped-def]
+def test_the_people_list_and_english_switch(  # type: ignore[no-untyped-def]
+    console_page, tree: Tree, homes: dict[str, Household]
+) -> None:
     page = console_page
     make_user("officer", Role.COMMUNITY_OFFICIAL, tree.community, password_changed_at=timezone.now())
     log_in(page, "officer", PASSWORD, next_path="/console/people")
