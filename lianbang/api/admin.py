@@ -70,7 +70,7 @@ ADMINISTRATIVE = frozenset({P.USERS_MANAGE, P.CONFIG_MANAGE, P.AUDIT_VIEW})
 # ---------------------------------------------------------------- schemas
 
 
-class GrantOut(Schema):
+class AdminGrantOut(Schema):
     id: int
     role: str
     role_label: str
@@ -79,40 +79,40 @@ class GrantOut(Schema):
     department: str
 
 
-class UserOut(Schema):
+class AdminUserOut(Schema):
     id: int
     username: str
     full_name: str
     is_active: bool
     last_login: datetime | None
-    grants: list[GrantOut]
+    grants: list[AdminGrantOut]
 
 
-class RoleOut(Schema):
+class AdminRoleOut(Schema):
     code: str
     label: str
     permissions: list[str]
 
 
-class UsersOut(Schema):
-    items: list[UserOut]
+class AdminUsersOut(Schema):
+    items: list[AdminUserOut]
     truncated: bool
-    roles: list[RoleOut]
+    roles: list[AdminRoleOut]
     departments: list[dict[str, str]]
 
 
-class GrantIn(StrictIn):
+class AdminGrantIn(StrictIn):
     username: str
     unit_id: int
     role: str
     department: str = ""
 
 
-class RevokeIn(StrictIn):
+class AdminRevokeIn(StrictIn):
     grant_id: int
 
 
-class RuleOut(Schema):
+class AdminRuleOut(Schema):
     code: str
     color: str
     risk_type: str
@@ -123,7 +123,7 @@ class RuleOut(Schema):
     position: int
 
 
-class RuleSetOut(Schema):
+class AdminRuleSetOut(Schema):
     version: int
     name: str
     status: str
@@ -132,14 +132,14 @@ class RuleSetOut(Schema):
     created_by: str | None
     created_at: datetime
     activated_at: datetime | None
-    rules: list[RuleOut]
+    rules: list[AdminRuleOut]
 
 
-class DraftIn(StrictIn):
+class AdminDraftIn(StrictIn):
     name: str = ""
 
 
-class RuleIn(StrictIn):
+class AdminRuleIn(StrictIn):
     version: int
     code: str
     color: str
@@ -151,16 +151,16 @@ class RuleIn(StrictIn):
     position: int = 99
 
 
-class ActivateIn(StrictIn):
+class AdminActivateIn(StrictIn):
     version: int
 
 
-class ActivatedOut(Schema):
+class AdminActivatedOut(Schema):
     version: int
     evaluation_run: int
 
 
-class FactOut(Schema):
+class AdminFactOut(Schema):
     name: str
     scope: str
     type: str
@@ -168,32 +168,32 @@ class FactOut(Schema):
     choices: list[dict[str, str]]
 
 
-class LineOut(Schema):
+class AdminLineOut(Schema):
     region_prefix: str
     year: int
     amount: str
 
 
-class SettingOut(Schema):
+class AdminSettingOut(Schema):
     name: str
     label: str
     value: int
 
 
-class SettingsOut(Schema):
-    deadlines: list[SettingOut]
+class AdminSettingsOut(Schema):
+    deadlines: list[AdminSettingOut]
     approval_levels: list[str]
     approval_levels_available: list[dict[str, str]]
-    lines: list[LineOut]
+    lines: list[AdminLineOut]
 
 
-class LineIn(StrictIn):
+class AdminLineIn(StrictIn):
     region_prefix: str
     year: int
     amount: Decimal
 
 
-class WorkflowIn(StrictIn):
+class AdminWorkflowIn(StrictIn):
     changes: dict[str, Any]
 
 
@@ -221,7 +221,7 @@ def _user_out(user: User) -> dict[str, Any]:
     }
 
 
-@router.get("/admin/users", response={200: UsersOut, **ERRORS})
+@router.get("/admin/users", response={200: AdminUsersOut, **ERRORS})
 def user_list(request: HttpRequest, q: str = "", unit_id: int | None = None) -> dict[str, Any]:
     """Accounts holding a grant in the caller's units (``users.manage``), with those grants;
     ``q`` matches the user name or full name, ``unit_id`` narrows to a unit's subtree."""
@@ -250,8 +250,8 @@ def user_list(request: HttpRequest, q: str = "", unit_id: int | None = None) -> 
     }
 
 
-@router.post("/admin/grants", response={201: UserOut, **ERRORS})
-def grant_create(request: HttpRequest, body: GrantIn) -> tuple[int, dict[str, Any]]:
+@router.post("/admin/grants", response={201: AdminUserOut, **ERRORS})
+def grant_create(request: HttpRequest, body: AdminGrantIn) -> tuple[int, dict[str, Any]]:
     """Give an account a role in a unit. The unit must be one the caller manages, and the role
     may not carry an administrative permission (accounts, configuration, audit) the caller
     does not hold."""
@@ -303,8 +303,8 @@ def _check_department(role: str, department: str) -> None:
         )
 
 
-@router.post("/admin/grants/revoke", response={200: UserOut, **ERRORS})
-def grant_revoke(request: HttpRequest, body: RevokeIn) -> dict[str, Any]:
+@router.post("/admin/grants/revoke", response={200: AdminUserOut, **ERRORS})
+def grant_revoke(request: HttpRequest, body: AdminRevokeIn) -> dict[str, Any]:
     """Withdraw one grant in a unit the caller manages (not the caller's own last grant)."""
     require(request, P.USERS_MANAGE)
     units = units_for(request.user, P.USERS_MANAGE)
@@ -376,7 +376,7 @@ def _rule_set(version: int) -> RuleSet:
     return found
 
 
-@router.get("/admin/rule-sets", response={200: list[RuleSetOut], **ERRORS})
+@router.get("/admin/rule-sets", response={200: list[AdminRuleSetOut], **ERRORS})
 def rule_set_list(request: HttpRequest) -> list[dict[str, Any]]:
     """Every rule set, newest first: drafts, the active one and retired ones, with their rules."""
     require(request, P.CONFIG_MANAGE)
@@ -384,8 +384,8 @@ def rule_set_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_rule_set_out(r) for r in rows]
 
 
-@router.post("/admin/rule-sets", response={201: RuleSetOut, **ERRORS})
-def rule_set_create(request: HttpRequest, body: DraftIn) -> tuple[int, dict[str, Any]]:
+@router.post("/admin/rule-sets", response={201: AdminRuleSetOut, **ERRORS})
+def rule_set_create(request: HttpRequest, body: AdminDraftIn) -> tuple[int, dict[str, Any]]:
     """A new draft, copied from the active rule set."""
     require(request, P.CONFIG_MANAGE)
     with transaction.atomic():
@@ -401,8 +401,8 @@ def rule_set_create(request: HttpRequest, body: DraftIn) -> tuple[int, dict[str,
     return 201, _rule_set_out(draft)
 
 
-@router.post("/admin/rules", response={200: RuleSetOut, **ERRORS})
-def rule_put(request: HttpRequest, body: RuleIn) -> dict[str, Any]:
+@router.post("/admin/rules", response={200: AdminRuleSetOut, **ERRORS})
+def rule_put(request: HttpRequest, body: AdminRuleIn) -> dict[str, Any]:
     """Create or change one rule of a draft; the condition is validated (400 naming each
     problem by its path in the condition) before anything is kept."""
     require(request, P.CONFIG_MANAGE)
@@ -433,8 +433,8 @@ def rule_put(request: HttpRequest, body: RuleIn) -> dict[str, Any]:
     return _rule_set_out(rule_set)
 
 
-@router.post("/admin/rule-sets/activate", response={200: ActivatedOut, **ERRORS})
-def rule_set_switch(request: HttpRequest, body: ActivateIn) -> dict[str, Any]:
+@router.post("/admin/rule-sets/activate", response={200: AdminActivatedOut, **ERRORS})
+def rule_set_switch(request: HttpRequest, body: AdminActivateIn) -> dict[str, Any]:
     """Check every rule of a draft, prove the set runs, make it the active one and queue the
     re-judgement of every household."""
     require(request, P.CONFIG_MANAGE)
@@ -453,7 +453,7 @@ def rule_set_switch(request: HttpRequest, body: ActivateIn) -> dict[str, Any]:
     return {"version": rule_set.version, "evaluation_run": run.pk}
 
 
-@router.get("/admin/facts", response={200: list[FactOut], **ERRORS})
+@router.get("/admin/facts", response={200: list[AdminFactOut], **ERRORS})
 def fact_list(request: HttpRequest) -> list[dict[str, Any]]:
     """The facts conditions are written in, by scope (household, member, event), with their
     type and, for coded text, the values allowed: what the rule editor offers."""
@@ -503,15 +503,15 @@ def _verbose(name: str) -> str:
     return str(getattr(field, "verbose_name", name))
 
 
-@router.get("/admin/settings", response={200: SettingsOut, **ERRORS})
+@router.get("/admin/settings", response={200: AdminSettingsOut, **ERRORS})
 def settings_get(request: HttpRequest) -> dict[str, Any]:
     """The workflow deadlines (DOMAIN §5 defaults), the approval levels and the monitoring lines."""
     require(request, P.CONFIG_MANAGE)
     return _settings_out()
 
 
-@router.put("/admin/settings/workflow", response={200: SettingsOut, **ERRORS})
-def settings_workflow(request: HttpRequest, body: WorkflowIn) -> dict[str, Any]:
+@router.put("/admin/settings/workflow", response={200: AdminSettingsOut, **ERRORS})
+def settings_workflow(request: HttpRequest, body: AdminWorkflowIn) -> dict[str, Any]:
     """Change deadlines (whole hours or days, 1 to 720; 公示 at least 5 days) and the approval
     levels; applies to steps opened from now on."""
     require(request, P.CONFIG_MANAGE)
@@ -549,8 +549,8 @@ def _setting_value(name: str, value: Any) -> Any:
     return value
 
 
-@router.put("/admin/lines", response={200: SettingsOut, **ERRORS})
-def line_put(request: HttpRequest, body: LineIn) -> dict[str, Any]:
+@router.put("/admin/lines", response={200: AdminSettingsOut, **ERRORS})
+def line_put(request: HttpRequest, body: AdminLineIn) -> dict[str, Any]:
     """Set the monitoring line (元/人·年) of a region prefix and year; every household is then
     re-judged against it."""
     require(request, P.CONFIG_MANAGE)
