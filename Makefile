@@ -46,6 +46,7 @@ demo: setup
 	$(BIN)/lianbang evaluate --all
 	$(BIN)/lianbang demo_cases
 	$(BIN)/lianbang demo_employment
+	$(BIN)/lianbang demo_care
 	$(BIN)/lianbang dashboards refresh
 	@echo ""
 	@echo "链帮 Lianbang: http://$(HOST):$(PORT)/"

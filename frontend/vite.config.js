@@ -5,9 +5,11 @@ import { fileURLToPath, URL } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vite'
 
+import mobileServiceWorker from './vite-plugins/mobile-sw.js'
+
 export default defineConfig({
   base: '/static/app/',
-  plugins: [vue()],
+  plugins: [vue(), mobileServiceWorker({ base: '/static/app/' })],
   publicDir: "public",
   resolve: {
     alias: { '@shared': fileURLToPath(new URL('./shared', import.meta.url)) },

@@ -46,10 +46,13 @@ INSTALLED_APPS = [
     "lianbang.cases",
     "lianbang.employment",
     "lianbang.sync",
+    "lianbang.mobile",
     "lianbang.jobs",
     "lianbang.transfer",
     "lianbang.demo",
     "lianbang.dashboards",
+    "lianbang.care",
+    "lianbang.policies",
     "lianbang.web",
 ]
 
@@ -180,6 +183,8 @@ LIANBANG_JOBS_EAGER = env_bool("LIANBANG_JOBS_EAGER", default=True)
 # API limits: requests per token (or session user, or address), changes per sync batch, body size.
 LIANBANG_API_RATE = env_str("LIANBANG_API_RATE", "600/m")
 LIANBANG_SYNC_BATCH_MAX = env_int("LIANBANG_SYNC_BATCH_MAX", 200)
+# A visit photo as stored (the phone downscales it to 1280 px JPEG, usually 100–250 KB).
+LIANBANG_VISIT_PHOTO_MAX_BYTES = env_int("LIANBANG_VISIT_PHOTO_MAX_BYTES", 600 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LIANBANG_MAX_BODY_BYTES", 5 * 1024 * 1024)
 # With eager jobs, a job started from a page runs in a background thread so that the page can
 # show its progress (0: in the request itself, as the tests do).

@@ -1,8 +1,11 @@
-// The console's words: { key: [zh-CN, English] }.
+// The shell's and shared components' words: { key: [zh-CN, English] }. Pages keep their own.
 export default {
   title: ['链帮 · 监测帮扶工作台', 'Lianbang · monitoring console'],
   home: ['首页', 'Home'],
+  households_list: ['户列表', 'Households'],
+  people_list: ['人员列表', 'People'],
   logout: ['退出', 'Log out'],
+  password: ['修改密码', 'Change password'],
   scope: ['管辖范围', 'Scope'],
   loading: ['加载中…', 'Loading…'],
   retry: ['重试', 'Retry'],
@@ -12,6 +15,7 @@ export default {
   red: ['红色', 'Red'],
   yellow: ['黄色', 'Yellow'],
   green: ['绿色', 'Green'],
+  unjudged: ['未评估', 'Not judged'],
   children: ['下级单位', 'Units below'],
   unit: ['单位', 'Unit'],
 }

@@ -23,5 +23,12 @@ export const router = createRouter({
     { path: '/people/employment', name: 'employment', component: () => import('./pages/people/EmploymentPage.vue') },
     { path: '/people/care', name: 'care', component: () => import('./pages/people/CarePage.vue') },
     { path: '/people/policies', name: 'policies', component: () => import('./pages/people/PoliciesPage.vue') },
+    // Drill-down 六提六知, light maps, the household file and the lists (console).
+    { path: '/units/:id(\\d+)', name: 'unit', component: () => import('./pages/drill/UnitPage.vue'), props: (r) => ({ unitId: Number(r.params.id) }) },
+    { path: '/units/:id(\\d+)/map', name: 'area-map', component: () => import('./pages/drill/LightMapPage.vue'), props: (r) => ({ unitId: Number(r.params.id) }) },
+    { path: '/buildings/:id(\\d+)/map', name: 'building-map', component: () => import('./pages/drill/LightMapPage.vue'), props: (r) => ({ buildingId: Number(r.params.id) }) },
+    { path: '/households', name: 'households', component: () => import('./pages/drill/HouseholdList.vue') },
+    { path: '/households/:id(\\d+)', name: 'household', component: () => import('./pages/drill/HouseholdFile.vue'), props: (r) => ({ householdId: Number(r.params.id) }) },
+    { path: '/people', name: 'people', component: () => import('./pages/drill/PeopleList.vue') },
   ],
 })

@@ -10,6 +10,10 @@ export async function loadMe() {
   return me.value
 }
 
+export function can(permission) {
+  return Boolean(me.value && me.value.permissions.includes(permission))
+}
+
 window.addEventListener('lianbang:unauthenticated', () => {
   window.location.href = '/login/?next=' + encodeURIComponent(window.location.pathname)
 })

@@ -1,7 +1,14 @@
-import 'vant/lib/index.css'
+import './mobile.css'
 
 import { createApp } from 'vue'
 
 import App from './App.vue'
+import { router } from './router.js'
+import { start } from './store.js'
 
-createApp(App).mount('#app')
+createApp(App).use(router).mount('#app')
+start()
+
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/m/sw.js', { scope: '/m/' }).catch(() => {})
+}

@@ -130,6 +130,7 @@ RULES: dict[str, RouteRule] = {
     "set_language": RouteRule(Access.PUBLIC, method="POST"),
     "/admin/login/": PUBLIC,
     "web:home": RouteRule(Access.LOGIN),
+    "web:overview": RouteRule(Access.LOGIN),
     "web:account_password": RouteRule(Access.LOGIN),
     "web:unit": RouteRule(Access.PERMISSION, P.UNIT_VIEW, Scope.UNIT),
     "web:household": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.HOUSEHOLD),
@@ -191,6 +192,8 @@ RULES: dict[str, RouteRule] = {
     "GET /api/v1/units/{unit_id}/grids": _unit_view,
     "GET /api/v1/sync/pull": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.LIST),
     "POST /api/v1/sync/push": RouteRule(Access.PERMISSION, P.HOUSEHOLD_EDIT),
+    "GET /api/v1/mobile/tasks": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW),
+    "GET /api/v1/households/{household_id}/visit-photos": _household_view,
     "GET /api/v1/labels": RouteRule(Access.LOGIN),
     "GET /api/v1/rule-sets/active": RouteRule(Access.LOGIN),
     "POST /api/v1/rules/preview": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
@@ -241,6 +244,53 @@ RULES: dict[str, RouteRule] = {
     "GET /api/v1/units/{unit_id}/light-map": _unit_view,
     "GET /api/v1/people": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.LIST),
     **{f"{method} /api/v1/employment/{path}": rule for method, path, rule in _EMPLOYMENT},
+    # Care for every age and family ratings (lianbang.care, docs/care.md). A grid worker's tasks
+    # are their own; a rating is decided by an official of a unit over it.
+    "GET /api/v1/care/tasks": RouteRule(Access.LOGIN),
+    "GET /api/v1/households/{household_id}/care": _household_view,
+    "POST /api/v1/households/{household_id}/care/schedules": _household_edit,
+    "POST /api/v1/households/{household_id}/care/visits": _household_edit,
+    "POST /api/v1/households/{household_id}/care/notes": _household_edit,
+    "POST /api/v1/households/{household_id}/care/calls": _household_edit,
+    "POST /api/v1/households/{household_id}/care/calls/{call_id}/done": _household_edit,
+    "POST /api/v1/households/{household_id}/care/jobs": _household_edit,
+    "POST /api/v1/households/{household_id}/care/children": _household_edit,
+    "POST /api/v1/households/{household_id}/care/children/{child_id}/aid": _household_edit,
+    "POST /api/v1/households/{household_id}/care/counselling": _household_edit,
+    "POST /api/v1/households/{household_id}/care/{record}/{record_id}/reveal": RouteRule(
+        Access.PERMISSION, P.SENSITIVE_REVEAL, Scope.HOUSEHOLD
+    ),
+    "POST /api/v1/households/{household_id}/ratings": _household_edit,
+    "GET /api/v1/care/units/{unit_id}/overview": _unit_view,
+    "GET /api/v1/care/units/{unit_id}/schedules": _unit_view,
+    "GET /api/v1/care/units/{unit_id}/children": _unit_view,
+    "GET /api/v1/care/units/{unit_id}/volunteers": _unit_view,
+    "POST /api/v1/care/units/{unit_id}/volunteers": RouteRule(
+        Access.PERMISSION, P.HOUSEHOLD_EDIT, Scope.UNIT
+    ),
+    "GET /api/v1/care/units/{unit_id}/activities": _unit_view,
+    "POST /api/v1/care/units/{unit_id}/activities": RouteRule(
+        Access.PERMISSION, P.HOUSEHOLD_EDIT, Scope.UNIT
+    ),
+    "GET /api/v1/care/units/{unit_id}/ratings": _unit_view,
+    "POST /api/v1/care/units/{unit_id}/building-ratings": RouteRule(
+        Access.PERMISSION, P.HOUSEHOLD_EDIT, Scope.UNIT
+    ),
+    "POST /api/v1/care/ratings/{rating_id}/decision": RouteRule(Access.PERMISSION, P.UNIT_VIEW, Scope.UNIT),
+    # The policy catalogue (lianbang.policies, docs/policies.md): read by everyone, edited by
+    # configuration managers; the missed-entitlement list per unit for officials.
+    "GET /api/v1/policies": RouteRule(Access.LOGIN),
+    "GET /api/v1/policies/{policy_id}": RouteRule(Access.LOGIN),
+    "POST /api/v1/policies": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
+    "PATCH /api/v1/policies/{policy_id}": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
+    "GET /api/v1/policies/missed": RouteRule(Access.PERMISSION, P.UNIT_VIEW),
+    "GET /api/v1/policies/suggestions": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW),
+    "GET /api/v1/households/{household_id}/policies": _household_view,
+    "POST /api/v1/households/{household_id}/policies/{policy_id}/receipts": _household_edit,
+    "POST /api/v1/households/{household_id}/policies/{policy_id}/receipts/end": _household_edit,
+    # The console's household file (lianbang/api/console.py).
+    "GET /api/v1/households/{household_id}/file": _household_view,
+    "GET /api/v1/security-notices": RouteRule(Access.LOGIN),
 }
 
 

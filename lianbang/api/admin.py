@@ -79,7 +79,7 @@ class AdminGrantOut(Schema):
     department: str
 
 
-class AdminUserOut(Schema):
+class UserOut(Schema):
     id: int
     username: str
     full_name: str
@@ -88,27 +88,27 @@ class AdminUserOut(Schema):
     grants: list[AdminGrantOut]
 
 
-class AdminRoleOut(Schema):
+class RoleOut(Schema):
     code: str
     label: str
     permissions: list[str]
 
 
-class AdminUsersOut(Schema):
-    items: list[AdminUserOut]
+class UsersOut(Schema):
+    items: list[UserOut]
     truncated: bool
-    roles: list[AdminRoleOut]
+    roles: list[RoleOut]
     departments: list[dict[str, str]]
 
 
-class AdminGrantIn(StrictIn):
+class GrantIn(StrictIn):
     username: str
     unit_id: int
     role: str
     department: str = ""
 
 
-class AdminRevokeIn(StrictIn):
+class RevokeIn(StrictIn):
     grant_id: int
 
 
@@ -135,11 +135,11 @@ class AdminRuleSetOut(Schema):
     rules: list[AdminRuleOut]
 
 
-class AdminDraftIn(StrictIn):
+class DraftIn(StrictIn):
     name: str = ""
 
 
-class AdminRuleIn(StrictIn):
+class RuleIn(StrictIn):
     version: int
     code: str
     color: str
@@ -151,16 +151,16 @@ class AdminRuleIn(StrictIn):
     position: int = 99
 
 
-class AdminActivateIn(StrictIn):
+class ActivateIn(StrictIn):
     version: int
 
 
-class AdminActivatedOut(Schema):
+class ActivatedOut(Schema):
     version: int
     evaluation_run: int
 
 
-class AdminFactOut(Schema):
+class FactOut(Schema):
     name: str
     scope: str
     type: str
@@ -168,32 +168,32 @@ class AdminFactOut(Schema):
     choices: list[dict[str, str]]
 
 
-class AdminLineOut(Schema):
+class LineOut(Schema):
     region_prefix: str
     year: int
     amount: str
 
 
-class AdminSettingOut(Schema):
+class SettingOut(Schema):
     name: str
     label: str
     value: int
 
 
-class AdminSettingsOut(Schema):
-    deadlines: list[AdminSettingOut]
+class SettingsOut(Schema):
+    deadlines: list[SettingOut]
     approval_levels: list[str]
     approval_levels_available: list[dict[str, str]]
-    lines: list[AdminLineOut]
+    lines: list[LineOut]
 
 
-class AdminLineIn(StrictIn):
+class LineIn(StrictIn):
     region_prefix: str
     year: int
     amount: Decimal
 
 
-class AdminWorkflowIn(StrictIn):
+class WorkflowIn(StrictIn):
     changes: dict[str, Any]
 
 
@@ -221,7 +221,7 @@ def _user_out(user: User) -> dict[str, Any]:
     }
 
 
-@router.get("/admin/users", response={200: AdminUsersOut, **ERRORS})
+@router.get("/admin/users", response={200: UsersOut, **ERRORS})
 def user_list(request: HttpRequest, q: str = "", unit_id: int | None = None) -> dict[str, Any]:
     """Accounts holding a grant in the caller's units (``users.manage``), with those grants;
     ``q`` matches the user name or full name, ``unit_id`` narrows to a unit's subtree."""
@@ -250,8 +250,8 @@ def user_list(request: HttpRequest, q: str = "", unit_id: int | None = None) -> 
     }
 
 
-@router.post("/admin/grants", response={201: AdminUserOut, **ERRORS})
-def grant_create(request: HttpRequest, body: AdminGrantIn) -> tuple[int, dict[str, Any]]:
+@router.post("/admin/grants", response={201: UserOut, **ERRORS})
+def grant_create(request: HttpRequest, body: GrantIn) -> tuple[int, dict[str, Any]]:
     """Give an account a role in a unit. The unit must be one the caller manages, and the role
     may not carry an administrative permission (accounts, configuration, audit) the caller
     does not hold."""
@@ -303,8 +303,8 @@ def _check_department(role: str, department: str) -> None:
         )
 
 
-@router.post("/admin/grants/revoke", response={200: AdminUserOut, **ERRORS})
-def grant_revoke(request: HttpRequest, body: AdminRevokeIn) -> dict[str, Any]:
+@router.post("/admin/grants/revoke", response={200: UserOut, **ERRORS})
+def grant_revoke(request: HttpRequest, body: RevokeIn) -> dict[str, Any]:
     """Withdraw one grant in a unit the caller manages (not the caller's own last grant)."""
     require(request, P.USERS_MANAGE)
     units = units_for(request.user, P.USERS_MANAGE)
@@ -385,7 +385,7 @@ def rule_set_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/admin/rule-sets", response={201: AdminRuleSetOut, **ERRORS})
-def rule_set_create(request: HttpRequest, body: AdminDraftIn) -> tuple[int, dict[str, Any]]:
+def rule_set_create(request: HttpRequest, body: DraftIn) -> tuple[int, dict[str, Any]]:
     """A new draft, copied from the active rule set."""
     require(request, P.CONFIG_MANAGE)
     with transaction.atomic():
@@ -402,7 +402,7 @@ def rule_set_create(request: HttpRequest, body: AdminDraftIn) -> tuple[int, dict
 
 
 @router.post("/admin/rules", response={200: AdminRuleSetOut, **ERRORS})
-def rule_put(request: HttpRequest, body: AdminRuleIn) -> dict[str, Any]:
+def rule_put(request: HttpRequest, body: RuleIn) -> dict[str, Any]:
     """Create or change one rule of a draft; the condition is validated (400 naming each
     problem by its path in the condition) before anything is kept."""
     require(request, P.CONFIG_MANAGE)
@@ -433,8 +433,8 @@ def rule_put(request: HttpRequest, body: AdminRuleIn) -> dict[str, Any]:
     return _rule_set_out(rule_set)
 
 
-@router.post("/admin/rule-sets/activate", response={200: AdminActivatedOut, **ERRORS})
-def rule_set_switch(request: HttpRequest, body: AdminActivateIn) -> dict[str, Any]:
+@router.post("/admin/rule-sets/activate", response={200: ActivatedOut, **ERRORS})
+def rule_set_switch(request: HttpRequest, body: ActivateIn) -> dict[str, Any]:
     """Check every rule of a draft, prove the set runs, make it the active one and queue the
     re-judgement of every household."""
     require(request, P.CONFIG_MANAGE)
@@ -453,7 +453,7 @@ def rule_set_switch(request: HttpRequest, body: AdminActivateIn) -> dict[str, An
     return {"version": rule_set.version, "evaluation_run": run.pk}
 
 
-@router.get("/admin/facts", response={200: list[AdminFactOut], **ERRORS})
+@router.get("/admin/facts", response={200: list[FactOut], **ERRORS})
 def fact_list(request: HttpRequest) -> list[dict[str, Any]]:
     """The facts conditions are written in, by scope (household, member, event), with their
     type and, for coded text, the values allowed: what the rule editor offers."""
@@ -503,15 +503,15 @@ def _verbose(name: str) -> str:
     return str(getattr(field, "verbose_name", name))
 
 
-@router.get("/admin/settings", response={200: AdminSettingsOut, **ERRORS})
+@router.get("/admin/settings", response={200: SettingsOut, **ERRORS})
 def settings_get(request: HttpRequest) -> dict[str, Any]:
     """The workflow deadlines (DOMAIN §5 defaults), the approval levels and the monitoring lines."""
     require(request, P.CONFIG_MANAGE)
     return _settings_out()
 
 
-@router.put("/admin/settings/workflow", response={200: AdminSettingsOut, **ERRORS})
-def settings_workflow(request: HttpRequest, body: AdminWorkflowIn) -> dict[str, Any]:
+@router.put("/admin/settings/workflow", response={200: SettingsOut, **ERRORS})
+def settings_workflow(request: HttpRequest, body: WorkflowIn) -> dict[str, Any]:
     """Change deadlines (whole hours or days, 1 to 720; 公示 at least 5 days) and the approval
     levels; applies to steps opened from now on."""
     require(request, P.CONFIG_MANAGE)
@@ -549,8 +549,8 @@ def _setting_value(name: str, value: Any) -> Any:
     return value
 
 
-@router.put("/admin/lines", response={200: AdminSettingsOut, **ERRORS})
-def line_put(request: HttpRequest, body: AdminLineIn) -> dict[str, Any]:
+@router.put("/admin/lines", response={200: SettingsOut, **ERRORS})
+def line_put(request: HttpRequest, body: LineIn) -> dict[str, Any]:
     """Set the monitoring line (元/人·年) of a region prefix and year; every household is then
     re-judged against it."""
     require(request, P.CONFIG_MANAGE)

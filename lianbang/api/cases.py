@@ -118,7 +118,7 @@ class TransitionIn(StrictIn):
     note: str | None = None
 
 
-class VisitIn(StrictIn):
+class CaseVisitIn(StrictIn):
     base_version: int
     findings: str
     visited_at: datetime | None = None
@@ -520,7 +520,7 @@ def _transition(request: HttpRequest, case: Case, body: TransitionIn) -> dict[st
 
 
 @router.post("/cases/{case_id}/visits", response={201: CaseDetailOut, **ERRORS})
-def case_visit(request: HttpRequest, case_id: int, body: VisitIn) -> tuple[int, dict[str, Any]]:
+def case_visit(request: HttpRequest, case_id: int, body: CaseVisitIn) -> tuple[int, dict[str, Any]]:
     """A visit (走访): the first one verifies the case; in 跟踪 it is the follow-up visit."""
     case = _visible_case(request, case_id, risk=True)
     require(request, P.HOUSEHOLD_EDIT)

@@ -28,6 +28,7 @@ from lianbang.dashboards.services import moment_at
 from lianbang.org.models import Unit
 
 router = Router(tags=["dashboards"])
+MAX_MAP_BUILDINGS = 100  # an area map stays readable (and its answer small)
 
 
 class NodeOut(Schema):
@@ -89,7 +90,7 @@ class LinkOut(Schema):
     query: dict[str, str]
 
 
-class FiguresOut(Schema):
+class DashboardFiguresOut(Schema):
     node: NodeOut
     as_of: datetime | None
     households: int
@@ -105,9 +106,9 @@ class FiguresOut(Schema):
 
 
 class ChildrenFiguresOut(Schema):
-    parent: FiguresOut
+    parent: DashboardFiguresOut
     by: Literal["unit", "building", "grid"]
-    children: list[FiguresOut]
+    children: list[DashboardFiguresOut]
 
 
 class TrendPointOut(Schema):
@@ -124,7 +125,7 @@ class TrendOut(Schema):
     months: list[TrendPointOut]
 
 
-class BuildingOut(Schema):
+class MapBuildingOut(Schema):
     id: int
     number: str
     name: str
@@ -133,7 +134,7 @@ class BuildingOut(Schema):
     rooms_per_floor: int
 
 
-class ReasonOut(Schema):
+class LightReasonOut(Schema):
     code: str
     reason: str
 
@@ -146,7 +147,7 @@ class CellOut(Schema):
     light: str | None
     head: str
     rules: list[str]
-    reasons: list[ReasonOut]
+    reasons: list[LightReasonOut]
 
 
 class FloorOut(Schema):
@@ -169,7 +170,7 @@ class MapCountsOut(Schema):
 
 
 class BuildingMapOut(Schema):
-    building: BuildingOut
+    building: MapBuildingOut
     counts: MapCountsOut
     entrances: list[EntranceOut]
     unplaced: list[CellOut]
@@ -180,7 +181,7 @@ class AreaMapOut(Schema):
     buildings: list[BuildingMapOut]
 
 
-class PersonOut(Schema):
+class PeopleRowOut(Schema):
     id: int
     household_id: int
     household_no: str
@@ -197,14 +198,14 @@ class PersonOut(Schema):
 
 
 class PeoplePageOut(Schema):
-    items: list[PersonOut]
+    items: list[PeopleRowOut]
     next_cursor: str | None
 
 
 # --- operations -----------------------------------------------------------------------------
 
 
-@router.get("/dashboard", response=FiguresOut)
+@router.get("/dashboard", response=DashboardFiguresOut)
 def dashboard(request: HttpRequest, unit: int | None = None) -> dict[str, Any]:
     """The home figures of a unit's subtree (default: the caller's first unit)."""
     scope = _scope_unit(request, unit)
@@ -254,7 +255,14 @@ def building_light_map(request: HttpRequest, building_id: int) -> dict[str, Any]
 def unit_light_map(request: HttpRequest, unit_id: int) -> dict[str, Any]:
     """Every building of the unit's subtree side by side, compact cells."""
     scope = _unit(request, unit_id)
-    buildings = list(lightmap.buildings_of(scope))
+    buildings = list(lightmap.buildings_of(scope)[: MAX_MAP_BUILDINGS + 1])
+    if len(buildings) > MAX_MAP_BUILDINGS:
+        raise invalid(
+            "unit_id",
+            unit_id,
+            f"该单位楼栋超过{MAX_MAP_BUILDINGS}栋，请选择片区或更低层级查看楼栋图",
+            f"more than {MAX_MAP_BUILDINGS} buildings: choose an area or a lower level",
+        )
     maps = lightmap.light_maps(request.user, buildings, within=scope, compact=True)
     return {"node": _node(selectors.unit_info(scope)), "buildings": maps}
 
@@ -307,14 +315,17 @@ def _unit(request: HttpRequest, unit_id: int) -> Unit:
 
 
 def _scope_unit(request: HttpRequest, unit_id: int | None) -> Unit:
-    """The unit asked for, in the caller's scope; by default the first of the caller's units."""
+    """The unit asked for, in the caller's scope; by default the first of the caller's units.
+    Without ``unit.view`` at all the answer is 403; a unit out of scope is a 404."""
+    found = (
+        unit_for(request.user, unit_id) if unit_id is not None else next(iter(root_units(request.user)), None)
+    )
+    if found is not None:
+        return found
     _require(request, Permission.UNIT_VIEW)
-    if unit_id is not None:
-        return _unit(request, unit_id)
-    roots = root_units(request.user)
-    if not roots:
+    if unit_id is None:
         raise ApplicationError("not_found", "您尚未分配单位", "you are not assigned to a unit", status=404)
-    return roots[0]
+    raise ApplicationError("not_found", "找不到该单位或无权访问", "no such unit in your scope", status=404)
 
 
 def _node(node: NodeInfo) -> dict[str, Any]:
@@ -370,11 +381,12 @@ def figures_out(f: NodeFigures) -> dict[str, Any]:
     }
 
 
-_SERVED = {"households": "/api/v1/households", "people": "/api/v1/people"}
+_SERVED = {"households": "/api/v1/households", "people": "/api/v1/people", "cases": "/api/v1/cases"}
 # Filters the served lists understand (others are for the console's own pages).
 _SERVED_FILTERS = {
     "households": {"unit_id", "light", "label"},
     "people": {"unit_id", "building_id", "grid_id", "age_band", "label", "employment", "light"},
+    "cases": {"unit_id", "open", "overdue"},
 }
 
 
@@ -397,7 +409,7 @@ def links(node: NodeInfo) -> dict[str, dict[str, Any]]:
         "new_risks": _link("households", **at, light_rose_in=month),
         "eliminated": _link("cases", **at, state="eliminated", closed_in=month),
         "open_cases": _link("cases", **at, open="true"),
-        "overdue_cases": _link("cases", **at, overdue="true"),
+        "overdue_cases": _link("cases", **at, open="true", overdue="true"),
         "income": _link("households", **at, has_income="true"),
         "elderly": _link("people", **at, age_band="elderly"),
         "children": _link("people", **at, age_band="minor"),

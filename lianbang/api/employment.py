@@ -67,7 +67,7 @@ def _today() -> date:
 # -- shapes -----------------------------------------------------------------------------------
 
 
-class PersonOut(Schema):
+class EmploymentPersonOut(Schema):
     member_id: int
     name: str
     household_id: int
@@ -135,7 +135,7 @@ class ReachIn(StrictIn):
 
 class EntryOut(Schema):
     campaign_id: int
-    person: PersonOut
+    person: EmploymentPersonOut
     status: str
     status_label: str
     note: str
@@ -263,7 +263,7 @@ class JobMatchOut(Schema):
 
 
 class CandidateOut(Schema):
-    person: PersonOut
+    person: EmploymentPersonOut
     score: int
     factors: list[FactorOut]
 
@@ -322,7 +322,7 @@ class CourseIn(StrictIn):
 
 
 class EnrolmentOut(Schema):
-    person: PersonOut
+    person: EmploymentPersonOut
     status: str
     attended: int
     certificate_no: str
@@ -371,7 +371,7 @@ class BatchIn(StrictIn):
 
 
 class PassengerOut(Schema):
-    person: PersonOut
+    person: EmploymentPersonOut
     arrived: bool | None
 
 
@@ -416,7 +416,7 @@ class PlacementOut(Schema):
 
 class FollowUpOut(Schema):
     id: int
-    person: PersonOut
+    person: EmploymentPersonOut
     employer: str
     due_on: date
     done_on: date | None
@@ -467,7 +467,7 @@ class RightsOut(Schema):
 
 
 class PathOut(Schema):
-    person: PersonOut
+    person: EmploymentPersonOut
     wish: WishOut | None
     survey: list[EntryOut]
     enrolments: list[dict[str, Any]]
@@ -494,7 +494,7 @@ class UnitRatesOut(RatesOut):
     unit_name: str
 
 
-class FiguresOut(Schema):
+class EmploymentFiguresOut(Schema):
     unit_id: int
     unit_name: str
     rates: RatesOut
@@ -1320,7 +1320,7 @@ def follow_up_done(
 # -- 8. figures ---------------------------------------------------------------------------------
 
 
-@router.get(f"{BASE}/units/{{unit_id}}/figures", response=FiguresOut)
+@router.get(f"{BASE}/units/{{unit_id}}/figures", response=EmploymentFiguresOut)
 def unit_figures(
     request: HttpRequest, unit_id: int, as_of: date | None = None, stable_months: int | None = None
 ) -> dict[str, Any]:

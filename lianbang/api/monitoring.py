@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
 
@@ -54,7 +55,7 @@ class WhatIfIn(StrictIn):
 
 @router.get("/rule-sets/active", response=RuleSetOut)
 def rule_set_active(request: HttpRequest) -> dict[str, Any]:
-    rule_set = RuleSet.objects.prefetch_related("rules").get(status=RuleSet.Status.ACTIVE)
+    rule_set = get_object_or_404(RuleSet.objects.prefetch_related("rules"), status=RuleSet.Status.ACTIVE)
     return {
         "version": rule_set.version,
         "name": rule_set.name,

@@ -17,15 +17,19 @@ from ninja.errors import ValidationError as NinjaValidationError
 from lianbang.api.access import router as access_router
 from lianbang.api.admin import router as admin_router
 from lianbang.api.auth import API_AUTH
+from lianbang.api.care import router as care_router
 from lianbang.api.cases import router as cases_router
+from lianbang.api.console import router as console_router
 from lianbang.api.dashboards import router as dashboards_router
 from lianbang.api.employment import router as employment_router
 from lianbang.api.households import router as households_router
 from lianbang.api.limits import TokenRateThrottle
 from lianbang.api.monitoring import router as monitoring_router
 from lianbang.api.org import router as org_router
+from lianbang.api.policies import router as policies_router
 from lianbang.api.sync import router as sync_router
 from lianbang.common.errors import ApplicationError, FieldProblem
+from lianbang.mobile.api import router as mobile_router
 
 api = NinjaAPI(
     title="Lianbang 链帮 API",
@@ -41,11 +45,15 @@ for router in (
     monitoring_router,
     sync_router,
     cases_router,
+    care_router,
+    policies_router,
+    mobile_router,
 ):
     api.add_router("", router)
 api.add_router("", admin_router)  # administration screens (lianbang/api/admin.py)
 api.add_router("", dashboards_router)
 api.add_router("", employment_router)
+api.add_router("", console_router)
 
 
 class HealthOut(Schema):

@@ -6,10 +6,10 @@ Change, in the same transaction: the audit entry commits or rolls back with the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lianbang.audit.models import AuditEntry
-from lianbang.audit.services import audit_record
+from lianbang.audit.services import append_entries, audit_record, pending_entry
 
 if TYPE_CHECKING:
     from lianbang.registry.models import Change
@@ -18,8 +18,17 @@ if TYPE_CHECKING:
 def audit_registry_change(change: Change) -> AuditEntry:
     """One audit entry per Change: who, when, IP (from the request being served), the object
     (the member, else the household) and the field-level ``{field: [old, new]}``."""
+    return audit_record(**_entry_of(change))
+
+
+def audit_registry_changes(changes: list[Change]) -> list[AuditEntry]:
+    """The entries of several saved Changes, in order, under one lock of the chain head."""
+    return append_entries([pending_entry(**_entry_of(change)) for change in changes])
+
+
+def _entry_of(change: Change) -> dict[str, Any]:
     on_member = change.member_id is not None
-    return audit_record(
+    return dict(
         actor=change.actor,
         action=change.action,
         object_type="registry.member" if on_member else "registry.household",

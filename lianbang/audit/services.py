@@ -37,18 +37,33 @@ def audit_record(
     logged-in user stands in for a missing ``actor``. ``changes`` is ``{field: [old, new]}``
     for writes, or any JSON-able detail for other acts.
     """
+    item = pending_entry(actor, action, object_type, object_id, changes, request, reason)
+    return append_entry(
+        actor=item.actor,
+        action=item.action,
+        object_type=item.object_type,
+        object_id=item.object_id,
+        changes=item.changes,
+        ip=item.ip,
+        reason=item.reason,
+    )
+
+
+def pending_entry(
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: object,
+    changes: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+    reason: str = "",
+) -> Pending:
+    """What :func:`audit_record` appends, to be appended later with others (``append_entries``)."""
     request = request or current_request()
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
-    return append_entry(
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        changes=changes or {},
-        ip=client_ip(request) if request is not None else None,
-        reason=reason,
-    )
+    ip = client_ip(request) if request is not None else None
+    return Pending(actor, action, object_type, object_id, changes or {}, ip, reason)
 
 
 def append_entry(
@@ -62,11 +77,51 @@ def append_entry(
     reason: str = "",
     at: datetime | None = None,
 ) -> AuditEntry:
-    """Lock the chain head, link a new entry to it and move the head (one transaction)."""
-    with transaction.atomic():
+    """Lock the chain head, link a new entry to it and move the head (one transaction; inside
+    the caller's, without a savepoint: a failure here fails the caller's write)."""
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
         entry = _link(head, actor, action, object_type, object_id, changes, ip, reason, at)
         return entry
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One entry to append (see :func:`append_entries`)."""
+
+    actor: Actor
+    action: str
+    object_type: str
+    object_id: object
+    changes: dict[str, Any]
+    ip: str | None
+    reason: str = ""
+
+
+def append_entries(items: list[Pending]) -> list[AuditEntry]:
+    """Several entries in order under one lock of the chain head: one INSERT for all of them
+    and one move of the head (what a registry write that changes many rows at once uses)."""
+    if not items:
+        return []
+    with transaction.atomic(savepoint=False):
+        head = _locked_head()
+        entries = []
+        for item in items:
+            entry = _entry(
+                head,
+                item.actor,
+                item.action,
+                item.object_type,
+                item.object_id,
+                item.changes,
+                item.ip,
+                item.reason,
+            )
+            head.seq, head.hash = entry.seq, entry.hash
+            entries.append(entry)
+        AuditEntry.objects.bulk_create(entries)
+        _move_head(head)
+    return entries
 
 
 def _link(
@@ -80,6 +135,25 @@ def _link(
     reason: str,
     at: datetime | None,
 ) -> AuditEntry:
+    entry = _entry(head, actor, action, object_type, object_id, changes, ip, reason, at)
+    entry.save(force_insert=True)
+    head.seq, head.hash = entry.seq, entry.hash
+    _move_head(head)
+    return entry
+
+
+def _entry(
+    head: AuditHead,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: object,
+    changes: dict[str, Any],
+    ip: str | None,
+    reason: str,
+    at: datetime | None = None,
+) -> AuditEntry:
+    """The entry that follows ``head``, hashed (not saved)."""
     authenticated = actor is not None and actor.is_authenticated
     entry = AuditEntry(
         seq=head.seq + 1,
@@ -95,18 +169,26 @@ def _link(
         prev_hash=head.hash,
     )
     entry.hash = entry_hash(entry)
-    entry.save(force_insert=True)
-    head.seq, head.hash = entry.seq, entry.hash
-    head.save(update_fields=["seq", "hash"])
     return entry
+
+
+def _move_head(head: AuditHead) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {AuditHead._meta.db_table} SET seq = %s, hash = %s WHERE id = 1", (head.seq, head.hash)
+        )
 
 
 def _locked_head() -> AuditHead:
     """The head row, locked until the transaction ends (PostgreSQL: row lock; SQLite: the
-    IMMEDIATE transaction already holds the database's write lock)."""
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
-    if head is not None:
-        return head
+    IMMEDIATE transaction already holds the database's write lock). Plain SQL: every audited
+    write passes here."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash FROM {AuditHead._meta.db_table} WHERE id = 1{lock}")
+        row = cursor.fetchone()
+    if row is not None:
+        return AuditHead(pk=1, seq=int(row[0]), hash=row[1])
     # The row is created by a migration; a test flush may remove it: rebuild it from the log.
     last = AuditEntry.objects.order_by("-seq", "-id").first()
     AuditHead.objects.get_or_create(

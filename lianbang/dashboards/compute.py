@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from lianbang.cases.clock import month_start, months_before
@@ -192,18 +192,15 @@ def _new_risks(moment: Moment, unit: Unit | None) -> LeafRows:
 
 
 def _cases(moment: Moment, unit: Unit | None) -> LeafRows:
-    cases = (
-        Case.objects.filter(path_prefix_q(unit.path, "unit__path"))
-        if unit is not None
-        else Case.objects.all()
-    )
+    """Risk cases (防返贫风险; other matters have their own board): open, overdue, eliminated."""
+    cases = Case.objects.filter(kind=CaseKind.RISK)
+    if unit is not None:
+        cases = cases.filter(path_prefix_q(unit.path, "unit__path"))
     late = CaseStep.objects.filter(
         case_id=OuterRef("pk"), done_at__isnull=True, cancelled_at__isnull=True, due_at__lt=moment.now
     )
     open_ = Q(closed_at__isnull=True)
-    eliminated = Q(
-        kind=CaseKind.RISK, state="eliminated", closed_at__gte=moment.month_start, closed_at__lte=moment.now
-    )
+    eliminated = Q(state="eliminated", closed_at__gte=moment.month_start, closed_at__lte=moment.now)
     return _grouped(
         cases.filter(open_ | eliminated),
         ("unit_id", "household__building_id", "household__grid_id"),
@@ -217,21 +214,21 @@ def _cases(moment: Moment, unit: Unit | None) -> LeafRows:
 
 # Each active household's current income record (greatest year up to this year, DOMAIN §4) with
 # its 家庭纯收入 and size (the record's, else the active members). Portable SQL (SQLite and
-# PostgreSQL); "* 1.0" keeps SQLite from dividing integers.
+# PostgreSQL); "* 1.0" keeps SQLite from dividing integers. Correlated lookups (one index probe
+# per household on income (household, year) and member (household, status)) keep the plan
+# sound even when the planner's statistics are stale, e.g. right after a bulk load.
 _PER_CAPITA = """
-latest AS (
-  SELECT household_id, MAX(year) AS year FROM registry_income WHERE year <= %s GROUP BY household_id
-), sizes AS (
-  SELECT household_id, COUNT(*) AS n FROM registry_member WHERE status = 'active' GROUP BY household_id
-), pc AS (
+pc AS (
   SELECT h.unit_id, h.building_id, h.grid_id,
          i.wage + i.business + i.property_income + i.transfer - i.business_expense AS net,
-         COALESCE(NULLIF(i.household_size, 0), s.n) AS size
+         COALESCE(NULLIF(i.household_size, 0), (
+           SELECT COUNT(*) FROM registry_member m WHERE m.household_id = h.id AND m.status = 'active'
+         )) AS size
   FROM registry_household h
   JOIN org_unit hu ON hu.id = h.unit_id
-  JOIN latest l ON l.household_id = h.id
-  JOIN registry_income i ON i.household_id = l.household_id AND i.year = l.year
-  LEFT JOIN sizes s ON s.household_id = h.id
+  JOIN registry_income i ON i.household_id = h.id AND i.year = (
+    SELECT MAX(year) FROM registry_income last WHERE last.household_id = h.id AND last.year <= %s
+  )
   WHERE h.status = 'active' AND hu.path LIKE %s
 )"""
 
@@ -276,7 +273,9 @@ def _incomes(moment: Moment, unit: Unit | None) -> LeafRows:
 
 def income_medians(moment: Moment, unit: Unit | None = None) -> dict[Node, Decimal]:
     """The median 人均纯收入 of every node's households (mean of the middle two when even)."""
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # sort the fanned-out incomes in memory
+            cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(_MEDIANS, [moment.today.year, _path_like(unit)])
         rows = cursor.fetchall()
     return {(kind, int(node_id)): money(value) for kind, node_id, value in rows}

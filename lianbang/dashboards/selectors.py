@@ -2,7 +2,7 @@
 
 Callers pass a unit they obtained through ``lianbang.accounts.scope`` (the API does); every
 node read here lies inside that unit's subtree. When the roll-up lacks a node (never refreshed,
-or created since), its figures are computed live over the unit's subtree instead.
+or created since), its figures are computed live over the smallest subtree holding it.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-
-from django.db.models import Q
 
 from lianbang.dashboards.compute import compute as compute_live
 from lianbang.dashboards.compute import income_medians, money
@@ -61,14 +59,27 @@ def child_nodes(unit: Unit, by: str) -> list[NodeInfo]:
 
 
 def figures(unit: Unit, nodes: list[NodeInfo]) -> list[NodeFigures]:
-    """The figures of ``nodes`` (all inside ``unit``'s subtree), from the roll-up or live."""
-    keys = Q()
+    """The figures of ``nodes`` (all inside ``unit``'s subtree), from the roll-up; a node the
+    roll-up lacks is computed live over the smallest subtree that holds it."""
+    stored = _stored(nodes)
+    missing = [node for node in nodes if (node.kind, node.id) not in stored]
+    live = _live(unit, missing) if missing else {}
+    return [
+        _from_rollup(node, stored[(node.kind, node.id)])
+        if (node.kind, node.id) in stored
+        else live[(node.kind, node.id)]
+        for node in nodes
+    ]
+
+
+def _stored(nodes: list[NodeInfo]) -> dict[tuple[str, int], Rollup]:
+    ids: dict[str, list[int]] = {}
     for node in nodes:
-        keys |= Q(kind=node.kind, node_id=node.id)
-    stored = {(r.kind, r.node_id): r for r in Rollup.objects.filter(keys)} if nodes else {}
-    if len(stored) == len(nodes):
-        return [_from_rollup(node, stored[(node.kind, node.id)]) for node in nodes]
-    return _live(unit, nodes)
+        ids.setdefault(node.kind, []).append(node.id)
+    rows = Rollup.objects.none()
+    for kind, pks in ids.items():
+        rows |= Rollup.objects.filter(kind=kind, node_id__in=pks)
+    return {(r.kind, r.node_id): r for r in rows}
 
 
 def _from_rollup(node: NodeInfo, row: Rollup) -> NodeFigures:
@@ -76,25 +87,43 @@ def _from_rollup(node: NodeInfo, row: Rollup) -> NodeFigures:
     return NodeFigures(node, counts, row.income_total, row.median_per_capita, row.labels, row.computed_at)
 
 
-def _live(unit: Unit, nodes: list[NodeInfo]) -> list[NodeFigures]:
+def _live(unit: Unit, nodes: list[NodeInfo]) -> dict[tuple[str, int], NodeFigures]:
     moment = moment_at()
-    tallies = compute_live(moment, unit)
-    medians = income_medians(moment, unit)
-    result = []
+    by_scope: dict[int, tuple[Unit, list[NodeInfo]]] = {}
+    whole = any(node.kind == NodeKind.UNIT and node.id == unit.pk for node in nodes)
     for node in nodes:
-        counts: Counter[Any] = tallies.get((node.kind, node.id), Counter())
-        labels = {key.split(":", 1)[1]: n for key, n in counts.items() if key.startswith("label:")}
-        result.append(
-            NodeFigures(
-                node,
-                {name: int(counts.get(name, 0)) for name in COUNT_FIELDS},
-                money(counts.get("income_total", 0)),
-                medians.get((node.kind, node.id)),
-                labels,
-                None,
-            )
-        )
+        scope = unit if whole else _narrowest(node, unit)
+        by_scope.setdefault(scope.pk, (scope, []))[1].append(node)
+    result = {}
+    for scope, members in by_scope.values():
+        tallies = compute_live(moment, scope)
+        medians = income_medians(moment, scope)
+        for node in members:
+            key = (node.kind, node.id)
+            result[key] = _from_tally(node, tallies.get(key, Counter()), medians.get(key))
     return result
+
+
+def _narrowest(node: NodeInfo, unit: Unit) -> Unit:
+    """The smallest unit whose subtree holds all of the node's households."""
+    if node.kind == NodeKind.UNIT:
+        return Unit.objects.get(pk=node.id)
+    if node.kind == NodeKind.GRID:
+        return Unit.objects.filter(grids__pk=node.id).first() or unit
+    branch = Unit.objects.filter(buildings__pk=node.id).first()
+    return branch if branch is not None and branch.path.startswith(unit.path) else unit
+
+
+def _from_tally(node: NodeInfo, counts: Counter[Any], median: Decimal | None) -> NodeFigures:
+    labels = {key.split(":", 1)[1]: n for key, n in counts.items() if key.startswith("label:")}
+    return NodeFigures(
+        node,
+        {name: int(counts.get(name, 0)) for name in COUNT_FIELDS},
+        money(counts.get("income_total", 0)),
+        median,
+        labels,
+        None,
+    )
 
 
 # --- the trend ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -70,6 +70,7 @@ def rollup_refresh(*, now: datetime | None = None, trend_months: int = TREND_MON
         rollup_row(node, tallies.get(node, Counter()), medians.get(node), moment.now) for node in all_nodes()
     ]
     with transaction.atomic():
+        _lock(Rollup)
         Rollup.objects.all().delete()
         Rollup.objects.bulk_create(rows, batch_size=BATCH)
     added = trend_fill(moment, trend_months)
@@ -87,6 +88,15 @@ def rollup_row(node: Node, counts: Counter[str], median: Any, at: datetime) -> R
         computed_at=at,
         **{name: counts.get(name, 0) for name in COUNT_FIELDS},
     )
+
+
+def _lock(model: type[Rollup] | type[MonthlyLights]) -> None:
+    """Two refreshes at once (a bulk run's and the schedule's) take turns: the second waits and
+    then replaces what the first wrote. Readers are never blocked (PostgreSQL; SQLite
+    serialises writers anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {model._meta.db_table} IN EXCLUSIVE MODE")
 
 
 # --- the trend ------------------------------------------------------------------------------
@@ -144,7 +154,10 @@ def trend_fill(moment: Moment, months: int) -> list[str]:
     added = []
     for month in past_months(moment, months):
         if month not in stored:
-            _store_month(month, lights_at(month_end(month)))
+            end = month_end(month)
+            # Before the first judgement there is nothing to count (skips a scan per month).
+            history = LightChange.objects.filter(changed_at__lt=end).exists()
+            _store_month(month, lights_at(end) if history else {})
             added.append(f"{month:%Y-%m}")
     return added
 
@@ -157,6 +170,7 @@ def _store_month(month: date, tallies: Tallies) -> None:
         for (kind, pk), counts in tallies.items()
     ]
     with transaction.atomic():
+        _lock(MonthlyLights)
         MonthlyLights.objects.filter(month=month).delete()
         MonthlyLights.objects.bulk_create(rows, batch_size=BATCH)
         TrendMonth.objects.update_or_create(month=month, defaults={"computed_at": timezone.now()})

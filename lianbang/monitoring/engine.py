@@ -9,9 +9,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from lianbang.monitoring.facts import Context
-from lianbang.monitoring.models import COLOR_RANK, Color, HouseholdLabel, HouseholdLight, LightChange, RuleSet
+from lianbang.monitoring.models import (
+    COLOR_RANK,
+    Color,
+    HouseholdLabel,
+    HouseholdLight,
+    Label,
+    LightChange,
+    RuleSet,
+)
 from lianbang.monitoring.plan import LabelSpec, Plan, RuleSpec, build_plan
-from lianbang.monitoring.selectors import evaluation_specs, lines_for, region_codes_of
+from lianbang.monitoring.selectors import evaluation_specs, lines_for, lines_of_households, region_codes_of
 from lianbang.monitoring.signals import light_changed
 
 
@@ -93,20 +101,19 @@ def higher(a: str, b: str) -> str:
     return a if COLOR_RANK[Color(a)] >= COLOR_RANK[Color(b)] else b
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def household_evaluate(*, household_id: int, cause: str, as_of: date | None = None) -> HouseholdLight | None:
-    """Re-judge one household now (the incremental path); None if no rule set is active."""
+    """Re-judge one household now (the incremental path); None if no rule set is active.
+
+    No savepoint of its own: it runs inside the registry write that called it, and a failure
+    here fails that write."""
     specs = evaluation_specs()
     if specs is None:
         return None
     day = as_of or timezone.localdate()
-    plan = make_plan(
-        as_of=day,
-        rules=specs.rules,
-        labels=specs.labels,
-        household_ids=[household_id],
-        recent_days=specs.recent_days,
-    )
+    ctx = Context(as_of=day, recent_days=specs.recent_days, vendor=connection.vendor)
+    lines = lines_of_households([household_id], day)
+    plan = build_plan(ctx, specs.rules, specs.labels, lines, [household_id], keys=specs.keys)
     judgements = judge(plan)
     if not judgements:
         return None
@@ -134,12 +141,13 @@ def apply_judgement(judgement: Judgement, version: int, as_of: date, cause: str)
             region_code=judgement.region_code,
         )
     if changed or light is None or light.income_missing != judgement.income_missing:
+        creating = light is None
         light = light or HouseholdLight(household_id=judgement.household_id, floor_color=floor)
         light.color, light.rules = color, judgement.rules
         light.income_missing = judgement.income_missing
         light.rule_set_version, light.as_of, light.since = version, as_of, timezone.now()
         light.region_code = judgement.region_code
-        light.save()
+        light.save(force_insert=creating)
     _sync_labels(judgement)
     if change is not None:
         light_changed.send(sender=LightChange, change=change)
@@ -159,18 +167,31 @@ def light_floor_set(*, household_id: int, color: str, cause: str) -> HouseholdLi
 
 def _sync_labels(judgement: Judgement) -> None:
     """Computed labels follow the data; manual ones (set by a person) are left alone."""
-    held = set(
-        HouseholdLabel.objects.filter(
-            household_id=judgement.household_id, label__kind="computed"
-        ).values_list("label_id", flat=True)
-    )
+    held = _computed_labels_held(judgement.household_id)
     wanted = set(judgement.labels)
-    HouseholdLabel.objects.filter(household_id=judgement.household_id, label_id__in=held - wanted).delete()
-    HouseholdLabel.objects.bulk_create(
-        [
-            HouseholdLabel(
-                household_id=judgement.household_id, label_id=label_id, region_code=judgement.region_code
-            )
-            for label_id in sorted(wanted - held)
-        ]
-    )
+    if held - wanted:
+        HouseholdLabel.objects.filter(
+            household_id=judgement.household_id, label_id__in=held - wanted
+        ).delete()
+    if wanted - held:
+        HouseholdLabel.objects.bulk_create(
+            [
+                HouseholdLabel(
+                    household_id=judgement.household_id, label_id=label_id, region_code=judgement.region_code
+                )
+                for label_id in sorted(wanted - held)
+            ]
+        )
+
+
+_HELD = (
+    "SELECT hl.label_id FROM monitoring_householdlabel hl "
+    "JOIN monitoring_label l ON l.id = hl.label_id WHERE hl.household_id = %s AND l.kind = %s"
+)
+
+
+def _computed_labels_held(household_id: int) -> set[int]:
+    """Plain SQL: every incremental judgement asks it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_HELD, (household_id, Label.Kind.COMPUTED.value))
+        return {int(row[0]) for row in cursor.fetchall()}

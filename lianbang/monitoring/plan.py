@@ -49,12 +49,44 @@ def build_plan(
     labels: list[LabelSpec],
     lines: dict[str, int],
     household_ids: list[int] | None = None,
+    keys: tuple[str, str] | None = None,
 ) -> Plan:
-    compiled = _compiled(ctx, _key(rules), _key(labels))
+    """``keys`` (see :func:`spec_keys`) saves serialising the conditions again when the caller
+    keeps them. For a list of ids the statement is built once per shape and only the ids change."""
+    rules_key, labels_key = keys or (spec_keys(rules, labels))
+    if household_ids:
+        template = _template(ctx, rules_key, labels_key, tuple(sorted(lines.items())), len(household_ids))
+        params = tuple(household_ids[p.index] if isinstance(p, _Slot) else p for p in template.params)
+        return Plan(Sql(template.text, params), rules, labels)
+    return Plan(_select(ctx, rules_key, labels_key, lines, household_ids), rules, labels)
+
+
+def spec_keys(rules: list[RuleSpec], labels: list[LabelSpec]) -> tuple[str, str]:
+    return _key(rules), _key(labels)
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """Where the n-th household id goes in a cached statement's parameters."""
+
+    index: int
+
+
+@functools.lru_cache(maxsize=32)
+def _template(
+    ctx: Context, rules_key: str, labels_key: str, lines: tuple[tuple[str, int], ...], count: int
+) -> Sql:
+    slots: list[Any] = [_Slot(i) for i in range(count)]
+    return _select(ctx, rules_key, labels_key, dict(lines), slots)
+
+
+def _select(
+    ctx: Context, rules_key: str, labels_key: str, lines: dict[str, int], household_ids: list[Any] | None
+) -> Sql:
+    compiled = _compiled(ctx, rules_key, labels_key)
     select = Sql.join(",\n  ", compiled.columns).wrap("SELECT\n  {}\nFROM registry_household h")
     select = select + _joins(ctx, compiled.aggregates, lines, household_ids)
-    select = select + _where(household_ids)
-    return Plan(select, rules, labels)
+    return select + _where(household_ids)
 
 
 @dataclass(frozen=True)
@@ -86,7 +118,7 @@ def _flag(condition: Sql, name: str) -> Sql:
     return condition.wrap(f"CASE WHEN {{}} THEN 1 ELSE 0 END AS {name}")
 
 
-def _ids_filter(column: str, household_ids: list[int] | None) -> Sql:
+def _ids_filter(column: str, household_ids: list[Any] | None) -> Sql:
     if household_ids is None:
         return Sql("")
     if not household_ids:
@@ -96,7 +128,7 @@ def _ids_filter(column: str, household_ids: list[int] | None) -> Sql:
 
 
 def _joins(
-    ctx: Context, aggregates: Aggregates, lines: dict[str, int], household_ids: list[int] | None
+    ctx: Context, aggregates: Aggregates, lines: dict[str, int], household_ids: list[Any] | None
 ) -> Sql:
     current_year = combine(
         "\nLEFT JOIN (SELECT household_id, MAX(year) AS year FROM registry_income "
@@ -117,7 +149,7 @@ def _joins(
     )
 
 
-def _member_join(ctx: Context, aggregates: Aggregates, household_ids: list[int] | None) -> Sql:
+def _member_join(ctx: Context, aggregates: Aggregates, household_ids: list[Any] | None) -> Sql:
     labour = FACTS["labour"].sql(ctx)
     fixed = [
         Sql("SUM(CASE WHEN m.status = 'active' THEN 1 ELSE 0 END) AS active_members"),
@@ -136,7 +168,7 @@ def _member_join(ctx: Context, aggregates: Aggregates, household_ids: list[int] 
     )
 
 
-def _event_join(ctx: Context, aggregates: Aggregates, household_ids: list[int] | None) -> Sql:
+def _event_join(ctx: Context, aggregates: Aggregates, household_ids: list[Any] | None) -> Sql:
     if not aggregates.event:
         return Sql("")
     body = Sql.join(", ", [_aggregate(key, name) for key, name in aggregates.event.items()])
@@ -169,5 +201,5 @@ def _line_join(lines: dict[str, int]) -> Sql:
     return Sql.join(" UNION ALL ", rows).wrap("\nLEFT JOIN ({}) lines ON lines.region_code = h.region_code")
 
 
-def _where(household_ids: list[int] | None) -> Sql:
+def _where(household_ids: list[Any] | None) -> Sql:
     return Sql("\nWHERE h.status = 'active'") + _ids_filter("h.id", household_ids)

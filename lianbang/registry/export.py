@@ -6,6 +6,7 @@ and saved again changes nothing. Masking for display is the caller's job (access
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -113,7 +114,16 @@ def event_to_document(event: Event) -> dict[str, Any]:
 
 
 def _label(choices: type[models.TextChoices], code: str) -> str:
-    return str(choices(code).label) if code else ""
+    if not code:
+        return ""
+    label = _labels_of(choices).get(code)
+    return label if label is not None else str(choices(code).label)
+
+
+@functools.cache
+def _labels_of(choices: type[models.TextChoices]) -> dict[str, str]:
+    """code → label, built once per vocabulary (a sync download reads out tens of thousands)."""
+    return {str(member.value): str(member.label) for member in choices}
 
 
 def _day(value: date | None) -> str | None:

@@ -3,7 +3,7 @@
 Item kinds (``data`` and ``changes`` use the interchange document's keys):
 
     {"uuid", "kind": "visit", "household_id", "data": {"visited_at", "purpose", "all_well", "notes", "needs"}}
-    {"uuid", "kind": "event", "household_id", "data": {"type", "date", "id_number", ...}}
+    {"uuid", "kind": "event", "household_id", "data": {"type", "date", "id_number" or "member_id", ...}}
     {"uuid", "kind": "member_update", "member_id", "base_version", "changes": {...}}
     {"uuid", "kind": "household_update", "household_id", "base_version", "changes": {...}}
 
@@ -14,6 +14,7 @@ by a crash is replayed safely: applied items answer with their stored result.
 from __future__ import annotations
 
 import uuid as uuid_module
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,12 +26,17 @@ from django.utils import timezone
 from lianbang.accounts.models import User
 from lianbang.common.errors import ApplicationError, invalid
 from lianbang.registry.export import household_fields_to_document, member_to_document
-from lianbang.registry.models import Change, Household, Member
+from lianbang.registry.models import Change, Household, Member, Visit
 from lianbang.registry.parsing import parse_day
 from lianbang.registry.services import event_record, household_update, member_update, visit_record
 from lianbang.sync.models import SyncChange
 
 KINDS = {"visit", "event", "member_update", "household_update"}
+# Kinds other apps add (e.g. the phone app's visit photos and self-declared applications):
+# ``handler(user, households, item) -> result`` runs inside the item's transaction.
+EXTRA_KINDS: dict[str, Callable[[User, QuerySet[Household], dict[str, Any]], dict[str, Any]]] = {}
+# Called after a visit is recorded with the item's ``data`` (place, answers …), same transaction.
+VISIT_HOOKS: list[Callable[[Visit, dict[str, Any], User], object]] = []
 # Document keys whose stored fields have other names.
 FIELDS_OF_KEY = {
     "employment": {"work_location", "employer", "employed_since", "monthly_wage", "employment_channel"},
@@ -99,12 +105,14 @@ def _identify(item: Any, index: int) -> tuple[uuid_module.UUID, str]:
             "must be a client-generated UUID",
         ) from exc
     kind = item.get("kind")
-    if kind not in KINDS:
+    if kind not in KINDS and kind not in EXTRA_KINDS:
         raise invalid(f"items[{index}].kind", kind, "未知的变更类型", "unknown kind of change")
     return key, str(kind)
 
 
 def _apply(target: Target, kind: str, item: dict[str, Any]) -> dict[str, Any]:
+    if kind in EXTRA_KINDS:
+        return EXTRA_KINDS[kind](target.user, target.households, item)
     if kind == "member_update":
         return _member_update(target, item)
     household = _household(target, item.get("household_id"))
@@ -113,7 +121,8 @@ def _apply(target: Target, kind: str, item: dict[str, Any]) -> dict[str, Any]:
     if kind == "visit":
         visit = _visit(target, household, item.get("data"))
         return {"uuid": item["uuid"], "status": "applied", "id": visit}
-    event = event_record(household=household, data=item.get("data"), actor=target.user, source="grid_worker")
+    data = _with_member_id_number(household, item.get("data"))
+    event = event_record(household=household, data=data, actor=target.user, source="grid_worker")
     return {"uuid": item["uuid"], "status": "applied", "id": event.pk}
 
 
@@ -124,6 +133,19 @@ def _household(target: Target, household_id: Any) -> Household:
             "not_found", "找不到该户或无权访问", "no such household in your scope", status=404
         )
     return household
+
+
+def _with_member_id_number(household: Household, data: Any) -> Any:
+    """A phone sees ID numbers masked: it names the event's member by ``member_id`` instead."""
+    if not isinstance(data, dict) or "member_id" not in data:
+        return data
+    rest = {key: value for key, value in data.items() if key != "member_id"}
+    member = household.members.filter(pk=_as_int(data["member_id"])).first()
+    if member is None:
+        raise invalid(
+            "data.member_id", data["member_id"], "不是本户成员", "is not a member of this household"
+        )
+    return {**rest, "id_number": member.id_number}
 
 
 def _as_int(value: Any) -> int:
@@ -142,6 +164,8 @@ def _visit(target: Target, household: Household, data: Any) -> int:
         notes=str(data.get("notes") or ""),
         needs=str(data.get("needs") or ""),
     )
+    for hook in VISIT_HOOKS:
+        hook(visit, data, target.user)
     return visit.pk
 
 

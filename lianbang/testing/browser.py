@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make
 # between browser steps are still synchronous and safe.
@@ -31,6 +34,25 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+class _OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server answers one request at a time: SQLite's in-memory test database is one
+    connection shared by the server's threads, and an app that sends requests in parallel (the
+    phone app's service worker precaching while it syncs) would otherwise hit "table is locked".
+    Connections stay threaded, so a browser's keep-alive connection never blocks another."""
+
+    def set_app(self, application):  # type: ignore[no-untyped-def]
+        lock = threading.Lock()
+
+        def serial(environ, start_response):  # type: ignore[no-untyped-def]
+            with lock:
+                return list(application(environ, start_response))
+
+        super().set_app(serial)
+
+
+LiveServerThread.server_class = _OneRequestAtATimeServer  # type: ignore[attr-defined]
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1366, "height": 860}
 PHONE = {"width": 360, "height": 640}

@@ -24,6 +24,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 # Swagger UI (served from our own static files) sets inline styles; scripts stay 'self' only.
 API_DOCS_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 API_DOCS_PATH = "/api/v1/docs"
+# The phone app's icon font ships inside Vant's own CSS as a data: URL (no CDN): allowed for /m/.
+MOBILE_POLICY = CONTENT_SECURITY_POLICY.replace("font-src 'self'", "font-src 'self' data:")
+MOBILE_PATH = "/m/"
 PERMISSIONS_POLICY = "camera=(), microphone=(), payment=(), usb=(), geolocation=(self)"
 
 
@@ -34,6 +37,8 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         policy = API_DOCS_POLICY if request.path == API_DOCS_PATH else CONTENT_SECURITY_POLICY
+        if request.path.startswith(MOBILE_PATH):
+            policy = MOBILE_POLICY
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         user = getattr(request, "user", None)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("login/otp/qr.svg", login_views.login_otp_qr, name="login_otp_qr"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
+    path("overview/", views.overview, name="overview"),
     path("units/<int:unit_id>/", views.unit_detail, name="unit"),
     path("households/<int:household_id>/", views.household_detail, name="household"),
     path("households/<int:household_id>/reveal/", views.household_reveal, name="household_reveal"),

@@ -19,8 +19,10 @@ from django.views.decorators.http import require_POST
 
 from lianbang.accounts.login import password_set_by_owner
 from lianbang.accounts.masking import mask_row
-from lianbang.accounts.models import Assignment, Permission, SecurityNotice, User
+from lianbang.accounts.models import Assignment, Permission, Role, SecurityNotice, User
 from lianbang.accounts.scope import (
+    grants_of,
+    has_permission,
     household_for,
     households_for,
     root_units,
@@ -29,6 +31,7 @@ from lianbang.accounts.scope import (
 )
 from lianbang.accounts.sensitive import HOUSEHOLD_FIELDS, MEMBER_FIELDS, break_glass, reveal_value
 from lianbang.common.errors import ApplicationError
+from lianbang.mobile.selectors import visits_recent
 from lianbang.org.selectors import unit_children_figures, unit_figures
 from lianbang.registry.models import Household, Member
 from lianbang.registry.vocab import HouseholdStatus
@@ -39,6 +42,19 @@ LIST_LIMIT = 500
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Where a login lands: officials (who see units) on the console, grid workers on the phone
+    app, everyone else (departments, helpers) on the server-rendered overview."""
+    user = _user(request)
+    if has_permission(user, Permission.UNIT_VIEW):
+        return redirect("web:console")
+    if any(grant.role == Role.GRID_WORKER for grant in grants_of(user)):
+        return redirect("web:mobile")
+    return overview(request)
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """The server-rendered scope page: security notices, the units' figures or one's households."""
     user = _user(request)
     roots = root_units(user)
     notices = list(_notices_for(user))
@@ -145,6 +161,7 @@ def _household_page(
         "members": [_member_row(m) for m in members],
         "targets": _reveal_targets(members) if can_reveal else [],
         "error": error,
+        "visits": visits_recent(household),
     }
     return render(request, "web/household.html", context, status=status)
 

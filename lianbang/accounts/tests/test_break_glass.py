@@ -19,12 +19,15 @@ def test_breaking_the_glass_opens_one_household_with_a_reason_and_tells_the_leve
     assert notice.unit == cast.tree.community and "530113-000003" in notice.message
 
 
-def test_the_level_above_sees_the_report_on_its_home_page(cast: Cast) -> None:
+def test_the_level_above_sees_the_report_on_the_overview_and_in_the_console(cast: Cast) -> None:
     logged_in(cast.user(Role.AREA_LEADER)).post(
         "/break-glass/", {"household_no": "530113-000003", "reason": "户主突发急病需联系家属"}
     )
-    page = logged_in(cast.user(Role.COMMUNITY_OFFICIAL)).get("/").content.decode()
+    official = logged_in(cast.user(Role.COMMUNITY_OFFICIAL))
+    page = official.get("/overview/").content.decode()
     assert "安全通知" in page and "530113-000003" in page
+    (notice,) = official.get("/api/v1/security-notices").json()
+    assert "530113-000003" in notice["message"] and notice["unit"] == cast.tree.community.name
 
 
 def test_a_grid_workers_access_is_reported_to_their_own_unit(cast: Cast) -> None:

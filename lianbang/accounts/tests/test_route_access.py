@@ -31,6 +31,8 @@ from lianbang.accounts.routes import (
     rule_for,
 )
 from lianbang.accounts.tests.cast import Cast, make_user
+from lianbang.care.tests import routes as care_routes
+from lianbang.care.tests.bodies import CARE_BODIES
 from lianbang.cases.models import Case, Notification
 from lianbang.cases.services.alerts import alert_raise
 from lianbang.cases.services.matters import request_register
@@ -129,6 +131,7 @@ API_BODIES: dict[str, Any] = {
     },
     "POST /api/v1/employment/transport/{batch_id}/passengers": {"member_ids": []},
     "POST /api/v1/employment/transport/{batch_id}/arrival": {"arrived_on": "2026-03-02", "member_ids": []},
+    **CARE_BODIES,
 }
 MISSING_ID = 987654321
 
@@ -175,6 +178,7 @@ def test_every_route_parameter_has_a_value_in_this_test() -> None:
         "notification_id",
         "building_id",
         *ROUTE_PARAMETERS,
+        *care_routes.PARAMETERS,
     }
     unknown = {p for route in EXERCISED for p in route.parameters} - known
     assert unknown == set(), "give the route test in- and out-of-scope values for these parameters"
@@ -243,6 +247,8 @@ def _value(parameter: str, cast: Cast, role: str | None, inside: bool | None) ->
         return "left_behind_child"
     if parameter == "path":  # a Vue app's own route: the page is the same for every path
         return "households/1"
+    if parameter in care_routes.PARAMETERS:  # care records and policies
+        return care_routes.route_value(parameter, cast, role or Role.DISTRICT_ADMIN, inside)
     if inside is None:
         return MISSING_ID
     key = role or Role.DISTRICT_ADMIN

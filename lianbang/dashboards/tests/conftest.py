@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from lianbang.accounts.models import Assignment, User
+from lianbang.cases.services.opening import cases_open_pending
 from lianbang.org.models import Unit
 
 
@@ -18,6 +19,7 @@ def district(db: None, settings: Any) -> Unit:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("generate", "--households", "240", "--seed", "11", stdout=StringIO())
     call_command("evaluate", "--all", stdout=StringIO())
+    cases_open_pending()  # what the cases app does once the evaluation commits
     return Unit.objects.get(parent=None)
 
 

@@ -186,6 +186,8 @@ def test_the_dashboard_counts_match_the_people_list(district: Unit) -> None:
     assert _count(client, home["links"]["labour"]["href"]) == home["employment"]["labour"]
     assert _count(client, home["links"]["stable"]["href"]) == home["employment"]["stable"]
     assert _count(client, home["links"]["children"]["href"]) == home["children"]["people"]
+    assert _count(client, home["links"]["open_cases"]["href"]) == home["cases"]["open"] > 0
+    assert _count(client, home["links"]["red"]["href"]) == home["lights"]["red"]
 
 
 def _count(client: Client, href: str) -> int:
@@ -204,3 +206,23 @@ def test_bad_parameters_are_a_clear_error(district: Unit) -> None:
     assert "months" in _get(client, "/api/v1/dashboard/trend?months=0", 400)["fields"]
     assert _get(client, "/api/v1/dashboard?unit=abc", 422)["code"] == "invalid"
     assert _get(client, "/api/v1/dashboard/children?by=floor", 422)["code"] == "invalid"
+
+
+def test_an_area_map_of_too_many_buildings_is_refused(
+    district: Unit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("lianbang.api.dashboards.MAX_MAP_BUILDINGS", 1)
+    client = client_for(Role.DISTRICT_ADMIN, district)
+    assert Building.objects.count() > 1
+    assert "unit_id" in _get(client, f"/api/v1/units/{district.pk}/light-map", 400)["fields"]
+
+
+def test_a_unit_created_after_the_refresh_is_computed_live_beside_the_rollup(district: Unit) -> None:
+    rollup_refresh()
+    street = unit_create(level=2, name="新建街道", parent=district)
+    client = client_for(Role.DISTRICT_ADMIN, district)
+    body = _get(client, f"/api/v1/dashboard/children?unit={district.pk}")
+    rows = {c["node"]["id"]: c for c in body["children"]}
+    assert rows[street.pk]["as_of"] is None and rows[street.pk]["households"] == 0
+    assert all(c["as_of"] is not None for pk, c in rows.items() if pk != street.pk)
+    assert sum(c["households"] for c in rows.values()) == body["parent"]["households"] == 240

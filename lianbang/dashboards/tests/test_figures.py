@@ -47,6 +47,7 @@ def test_the_district_figures_are_not_trivial(district: Unit) -> None:
     assert row.red + row.yellow + row.green + row.unjudged == 240
     assert row.red + row.yellow > 0 and row.labour > 0 and row.employed > 0
     assert row.median_per_capita is not None and row.income_households > 0
+    assert row.open_cases > 0
 
 
 def test_live_figures_equal_the_rollup(district: Unit) -> None:
@@ -124,7 +125,7 @@ def independent_count(households: list[Household]) -> dict[str, Any]:
         "labels": {code: n for code, n in labels.items() if code in _LABELS},
         "new_risks": _new_risks(ids),
         "cases": (
-            Case.objects.filter(household_id__in=ids, closed_at__isnull=True).count(),
+            Case.objects.filter(household_id__in=ids, kind="risk", closed_at__isnull=True).count(),
             0,
         ),
     }

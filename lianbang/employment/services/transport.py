@@ -63,7 +63,7 @@ def arrival_confirm(
 ) -> list[int]:
     """进厂门: who arrived; each one's employment starts on the arrival day."""
     batch = (
-        TransportBatch.objects.select_for_update()
+        TransportBatch.objects.select_for_update(of=("self",))
         .select_related("enterprise", "posting", "course")
         .get(pk=batch.pk)
     )

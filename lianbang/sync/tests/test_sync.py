@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from lianbang.accounts.models import User
 from lianbang.conftest import Tree
-from lianbang.monitoring.tests.builders import D, green_family
+from lianbang.monitoring.labels import household_label_set
+from lianbang.monitoring.models import HouseholdLight, Label
+from lianbang.monitoring.tests.builders import D, green_family, income
+from lianbang.registry.export import (
+    event_to_document,
+    household_fields_to_document,
+    income_to_document,
+    member_to_document,
+)
 from lianbang.registry.models import Change, Event, Household, Member, Visit
 from lianbang.registry.services import household_save_document, member_update
 from lianbang.sync.models import SyncChange
@@ -165,3 +173,53 @@ def test_a_household_outside_the_scope_is_not_touched(worker: User, household: H
     result = sync_push(user=worker, households=Household.objects.none(), items=[visit_item(household)])
     assert result[0]["status"] == "rejected" and result[0]["error"]["code"] == "not_found"
     assert not Visit.objects.exists() and Member.objects.count() == 3
+
+
+def _stored_document(household: Household) -> dict[str, Any]:
+    """The pull document built from model instances, as the first version of the pull did."""
+    household = Household.objects.select_related("building", "grid", "light").get(pk=household.pk)
+    light = HouseholdLight.objects.filter(household=household).first()
+    return {
+        "id": household.pk,
+        "version": household.version,
+        **household_fields_to_document(household),
+        "members": [
+            {"id": m.pk, "version": m.version, **member_to_document(m)}
+            for m in household.members.order_by("pk")
+        ],
+        "incomes": [income_to_document(i) for i in household.incomes.order_by("year")],
+        "events": [event_to_document(e) for e in household.events.select_related("member").order_by("pk")],
+        "light": None
+        if light is None
+        else {
+            "color": light.color,
+            "rules": light.rules,
+            "income_missing": light.income_missing,
+            "since": light.since.isoformat(),
+        },
+        "labels": sorted(hl.label.code for hl in household.labels.select_related("label")),
+    }
+
+
+def test_the_pull_documents_are_the_stored_households_read_out(tree: Tree, household: Household) -> None:
+    """Read set-wise as plain rows, each document is what the registry's export gives for it:
+    members, incomes by year, events with and without a member, light, labels, grid, building."""
+    red = green_family()
+    red.update(household_no="530113-900002", grid=tree.grid.code, water_safe=False)
+    red["address"] = {"building": "7", "unit": "1", "floor": 2, "room": "202"}
+    red["incomes"] = [income(2026, 9000), income(2025, 60000)]
+    red["events"] = [
+        {"type": "意外事故", "date": "2026-11-20", "id_number": red["members"][0]["id_number"]},
+        {"type": "自然灾害", "date": "2026-08-02", "loss": "1200.50", "house_damaged": True},
+    ]
+    second = household_save_document(data=red, today=D).household
+    label = Label.objects.filter(kind=Label.Kind.MANUAL).first()
+    if label is not None:
+        household_label_set(household=second, label=label, actor=None)
+    HouseholdLight.objects.filter(household=household).delete()  # a household not judged yet
+    pulled = sync_pull(households=Household.objects.all(), cursor=None)
+    assert pulled.households == [_stored_document(household), _stored_document(second)]
+    document = pulled.households[1]
+    assert document["grid"] == tree.grid.code and document["light"]["color"] == "red"
+    assert len(document["events"]) == 2 and document["events"][1]["id_number"] is None
+    assert document["labels"] and pulled.households[0]["light"] is None

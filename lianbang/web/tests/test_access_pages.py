@@ -11,8 +11,15 @@ from lianbang.audit.models import Action, AuditEntry
 from lianbang.audit.services import audit_record
 
 
-def test_a_grid_worker_lands_on_the_list_of_their_own_households(cast: Cast) -> None:
-    page = logged_in(cast.user(Role.GRID_WORKER)).get("/").content.decode()
+def test_a_grid_worker_lands_on_the_phone_app_and_officials_on_the_console(cast: Cast) -> None:
+    assert logged_in(cast.user(Role.GRID_WORKER)).get("/")["Location"] == "/m/"
+    assert logged_in(cast.user(Role.COMMUNITY_OFFICIAL)).get("/")["Location"] == "/console/"
+    assert logged_in(cast.user(Role.LEADER)).get("/")["Location"] == "/console/"
+    assert logged_in(cast.user(Role.DEPARTMENT)).get("/").status_code == 200
+
+
+def test_the_overview_lists_a_grid_workers_own_households(cast: Cast) -> None:
+    page = logged_in(cast.user(Role.GRID_WORKER)).get("/overview/").content.decode()
     assert "530113-000001" in page and "530113-000002" not in page
 
 
@@ -25,9 +32,9 @@ def test_the_floor_group_page_lists_only_households_in_the_users_scope(cast: Cas
 
 
 def test_menus_offer_only_what_the_user_may_use(cast: Cast) -> None:
-    leader = logged_in(cast.user(Role.LEADER)).get("/", follow=True).content.decode()
+    leader = logged_in(cast.user(Role.LEADER)).get("/overview/", follow=True).content.decode()
     assert "/audit/" not in leader and "/break-glass/" not in leader
-    admin = logged_in(cast.user(Role.DISTRICT_ADMIN)).get("/", follow=True).content.decode()
+    admin = logged_in(cast.user(Role.DISTRICT_ADMIN)).get("/overview/", follow=True).content.decode()
     assert "/audit/" in admin
 
 

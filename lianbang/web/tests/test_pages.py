@@ -36,12 +36,13 @@ def test_a_wrong_password_is_refused_with_a_message(client: Client, area_leader:
     assert "用户名或密码不正确" in response.content.decode()
 
 
-def test_an_official_lands_on_their_unit_with_its_figures(
+def test_an_official_lands_on_the_console_and_the_overview_shows_their_unit(
     client: Client, area_leader: User, tree: Tree, document: dict[str, Any]
 ) -> None:
     household_save_document(data=document)
-    client.post("/login/", {"username": "area1", "password": "Lianbang@2026"})
-    page = client.get("/", follow=True).content.decode()
+    landing = client.post("/login/", {"username": "area1", "password": "Lianbang@2026"}, follow=True)
+    assert landing.redirect_chain[-1][0] == "/console/"
+    page = client.get("/overview/", follow=True).content.decode()
     assert "第一片区" in page and 'id="households-total">1<' in page
     assert 'id="members-total">3<' in page
     assert "7栋党支部" in page

@@ -1,0 +1,10 @@
+// Client-generated UUIDs (v4): crypto.randomUUID where the page is a secure context, else
+// the same from crypto.getRandomValues (a phone on the district's plain-HTTP intranet).
+export function newUuid() {
+  if (globalThis.crypto?.randomUUID) return crypto.randomUUID()
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  bytes[6] = (bytes[6] & 0x0f) | 0x40
+  bytes[8] = (bytes[8] & 0x3f) | 0x80
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}
