@@ -21,7 +21,7 @@ from lianbang.registry.export import (
     member_to_document,
 )
 from lianbang.registry.models import Change, Event, Household, Member, Visit
-from lianbang.registry.services import household_save_document, member_update
+from lianbang.registry.services import household_save_document, member_update, visit_record
 from lianbang.sync.models import SyncChange
 from lianbang.sync.pull import sync_pull
 from lianbang.sync.push import sync_push
@@ -198,7 +198,13 @@ def _stored_document(household: Household) -> dict[str, Any]:
             "since": light.since.isoformat(),
         },
         "labels": sorted(hl.label.code for hl in household.labels.select_related("label")),
+        "last_visit_at": _last_visit_at(household),
     }
+
+
+def _last_visit_at(household: Household) -> str | None:
+    latest = household.visits.order_by("-visited_at").values_list("visited_at", flat=True).first()
+    return latest.isoformat() if latest is not None else None
 
 
 def test_the_pull_documents_are_the_stored_households_read_out(tree: Tree, household: Household) -> None:
@@ -217,9 +223,12 @@ def test_the_pull_documents_are_the_stored_households_read_out(tree: Tree, house
     if label is not None:
         household_label_set(household=second, label=label, actor=None)
     HouseholdLight.objects.filter(household=household).delete()  # a household not judged yet
+    for days_ago in (9, 2):  # the phone sorts by the latest visit
+        visit_record(household=second, visitor=None, visited_at=timezone.now() - timedelta(days=days_ago))
     pulled = sync_pull(households=Household.objects.all(), cursor=None)
     assert pulled.households == [_stored_document(household), _stored_document(second)]
     document = pulled.households[1]
     assert document["grid"] == tree.grid.code and document["light"]["color"] == "red"
     assert len(document["events"]) == 2 and document["events"][1]["id_number"] is None
     assert document["labels"] and pulled.households[0]["light"] is None
+    assert pulled.households[0]["last_visit_at"] is None and document["last_visit_at"] is not None
