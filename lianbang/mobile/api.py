@@ -22,7 +22,7 @@ router = Router(tags=["phone"])
 LIMIT = 100
 
 
-class TasksOut(Schema):
+class PhoneTasksOut(Schema):
     steps: list[dict[str, Any]]
     alerts: list[dict[str, Any]]
     notices: list[dict[str, Any]]
@@ -36,7 +36,7 @@ class PhotoOut(Schema):
     data_url: str
 
 
-@router.get("/mobile/tasks", response=TasksOut)
+@router.get("/mobile/tasks", response=PhoneTasksOut)
 def tasks(request: HttpRequest) -> dict[str, Any]:
     """Open case steps of the caller's matters (theirs first), open alerts, unread notices."""
     require(request, Permission.HOUSEHOLD_VIEW)
