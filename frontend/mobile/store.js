@@ -20,6 +20,8 @@ export const state = reactive({
   households: [],
   queue: [],
   tasks: { steps: [], alerts: [], notices: [] },
+  employment: { labour: [], wishes: [], follow_ups: [], choices: {} }, // GET /mobile/employment
+  care: { items: [] }, // GET /care/tasks: elderly care visits due or overdue
   rules: {},
   online: navigator.onLine,
   syncing: false,
@@ -41,6 +43,8 @@ export async function start() {
   state.lastSync = (await local.metaGet('lastSync')) || null
   state.tasks = (await local.metaGet('tasks')) || state.tasks
   state.rules = (await local.metaGet('rules')) || {}
+  state.employment = (await local.metaGet('employment')) || state.employment
+  state.care = (await local.metaGet('care')) || state.care
   state.households = await local.householdsAll()
   state.queue = await local.queueAll()
   seq = Math.max(seq, ...state.queue.map((entry) => entry.seq + 1))
@@ -248,12 +252,21 @@ async function pull() {
   state.households = await local.householdsAll()
 }
 
+// Reads the phone caches in IndexedDB's meta store; a role without the permission keeps its empty default.
+const EXTRAS = [
+  ['tasks', '/mobile/tasks', {}],
+  ['employment', '/mobile/employment', {}],
+  ['care', '/care/tasks', { within_days: 7 }],
+]
+
 async function refreshExtras() {
-  try {
-    state.tasks = await api.get('/mobile/tasks')
-    await local.metaSet('tasks', plain(state.tasks))
-  } catch (error) {
-    if (error.status === 0 || error.status === 401) throw error
+  for (const [key, path, query] of EXTRAS) {
+    try {
+      state[key] = await api.get(path, query)
+      await local.metaSet(key, plain(state[key]))
+    } catch (error) {
+      if (error.status === 0 || error.status === 401) throw error
+    }
   }
   if (Object.keys(state.rules).length) return
   try {

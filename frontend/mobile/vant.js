@@ -15,11 +15,15 @@ import 'vant/es/notice-bar/style/index'
 import 'vant/es/empty/style/index'
 import 'vant/es/toast/style/index'
 import 'vant/es/search/style/index'
+import 'vant/es/checkbox/style/index'
+import 'vant/es/checkbox-group/style/index'
 
 export {
   Button,
   Cell,
   CellGroup,
+  Checkbox,
+  CheckboxGroup,
   Empty,
   Field,
   NavBar,

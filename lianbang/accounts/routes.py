@@ -193,6 +193,7 @@ RULES: dict[str, RouteRule] = {
     "GET /api/v1/sync/pull": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.LIST),
     "POST /api/v1/sync/push": RouteRule(Access.PERMISSION, P.HOUSEHOLD_EDIT),
     "GET /api/v1/mobile/tasks": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW),
+    "GET /api/v1/mobile/employment": RouteRule(Access.PERMISSION, P.EMPLOYMENT_VIEW),
     "GET /api/v1/households/{household_id}/visit-photos": _household_view,
     "GET /api/v1/labels": RouteRule(Access.LOGIN),
     "GET /api/v1/rule-sets/active": RouteRule(Access.LOGIN),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,11 +12,14 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from lianbang.accounts.models import Permission
-from lianbang.accounts.scope import households_for
+from lianbang.accounts.scope import households_for, members_for
 from lianbang.api.households import actor_of, require
 from lianbang.cases.models import Alert, CaseStep
 from lianbang.cases.selectors import cases_visible_to, inbox
 from lianbang.cases.vocab import STEP_KIND_EN, AlertStatus, StepKind
+from lianbang.employment import vocab
+from lianbang.employment.labour import labour_q
+from lianbang.employment.models import FollowUp, Wish
 from lianbang.mobile.models import VisitPhoto
 
 router = Router(tags=["phone"])
@@ -120,3 +124,77 @@ def visit_photos(request: HttpRequest, household_id: int) -> list[dict[str, Any]
         }
         for p in rows
     ]
+
+
+class EmploymentOut(Schema):
+    as_of: str
+    labour: list[int]
+    wishes: list[dict[str, Any]]
+    follow_ups: list[dict[str, Any]]
+    choices: dict[str, list[list[str]]]
+
+
+FOLLOW_UP_DAYS = 14
+
+
+@router.get("/mobile/employment", response=EmploymentOut)
+def employment(request: HttpRequest) -> dict[str, Any]:
+    """What the phone's 就业意愿 and 回访 forms need, for the caller's households: who is labour,
+    their current wishes, follow-ups due within 14 days, and the choices of each list."""
+    require(request, Permission.EMPLOYMENT_VIEW)
+    today = timezone.localdate()
+    members = members_for(request.user, Permission.EMPLOYMENT_VIEW).filter(
+        household__in=households_for(request.user)
+    )
+    labour = list(members.filter(labour_q(today)).values_list("pk", flat=True)[:2000])
+    wishes = Wish.objects.filter(member__in=members.values("pk"))[:2000]
+    due = (
+        FollowUp.objects.filter(
+            placement__member__in=members.values("pk"),
+            done_on__isnull=True,
+            due_on__lte=today + timedelta(days=FOLLOW_UP_DAYS),
+        )
+        .select_related("placement")
+        .order_by("due_on")[:500]
+    )
+    return {
+        "as_of": today.isoformat(),
+        "labour": labour,
+        "wishes": [_wish(w) for w in wishes],
+        "follow_ups": [_due(f, today) for f in due],
+        "choices": {
+            "job_types": _choices(vocab.JobType),
+            "places": _choices(vocab.Place),
+            "constraints": _choices(vocab.Constraint),
+            "methods": _choices(vocab.FollowUpMethod),
+        },
+    }
+
+
+def _wish(wish: Wish) -> dict[str, Any]:
+    return {
+        "member_id": wish.member_id,
+        "seeking": wish.seeking,
+        "job_types": wish.job_types,
+        "places": wish.places,
+        "min_wage": str(wish.min_wage) if wish.min_wage is not None else None,
+        "wants_training": wish.wants_training,
+        "training_types": wish.training_types,
+        "constraints": wish.constraints,
+        "note": wish.note,
+        "recorded_on": wish.recorded_on.isoformat(),
+    }
+
+
+def _due(follow_up: FollowUp, today: Any) -> dict[str, Any]:
+    return {
+        "id": follow_up.pk,
+        "member_id": follow_up.placement.member_id,
+        "employer": follow_up.placement.employer,
+        "due_on": follow_up.due_on.isoformat(),
+        "overdue": follow_up.due_on < today,
+    }
+
+
+def _choices(choices: Any) -> list[list[str]]:
+    return [[str(value), str(label)] for value, label in choices.choices]
