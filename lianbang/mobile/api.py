@@ -126,7 +126,7 @@ def visit_photos(request: HttpRequest, household_id: int) -> list[dict[str, Any]
     ]
 
 
-class EmploymentOut(Schema):
+class PhoneEmploymentOut(Schema):
     as_of: str
     labour: list[int]
     wishes: list[dict[str, Any]]
@@ -137,7 +137,7 @@ class EmploymentOut(Schema):
 FOLLOW_UP_DAYS = 14
 
 
-@router.get("/mobile/employment", response=EmploymentOut)
+@router.get("/mobile/employment", response=PhoneEmploymentOut)
 def employment(request: HttpRequest) -> dict[str, Any]:
     """What the phone's 就业意愿 and 回访 forms need, for the caller's households: who is labour,
     their current wishes, follow-ups due within 14 days, and the choices of each list."""
