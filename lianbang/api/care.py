@@ -20,9 +20,9 @@ from ninja import Router, Schema
 
 from lianbang.accounts.masking import MASK, is_minor, mask_name
 from lianbang.accounts.models import Permission, User
-from lianbang.accounts.scope import has_permission, household_for, unit_for, units_for
+from lianbang.accounts.scope import has_permission, unit_for, units_for
 from lianbang.accounts.sensitive import clean_reason
-from lianbang.api.households import actor_of, require
+from lianbang.api.households import actor_of, household_in_scope, require
 from lianbang.api.pagination import page
 from lianbang.api.schemas import StrictIn
 from lianbang.audit.models import Action
@@ -605,12 +605,7 @@ def _activity(a: Activity) -> dict[str, Any]:
 
 def _household(request: HttpRequest, household_id: int, permission: str) -> Household:
     require(request, permission)
-    household = household_for(request.user, household_id, permission)
-    if household is None:
-        raise ApplicationError(
-            "not_found", "找不到该户或无权访问", "no such household in your scope", status=404
-        )
-    return household
+    return household_in_scope(request, household_id, permission)
 
 
 def _unit(request: HttpRequest, unit_id: int, permission: str) -> Unit:

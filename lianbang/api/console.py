@@ -14,9 +14,7 @@ from ninja import Router, Schema
 
 from lianbang.accounts.masking import age_on, mask_row
 from lianbang.accounts.models import Assignment, SecurityNotice
-from lianbang.accounts.scope import household_for
-from lianbang.api.households import actor_of
-from lianbang.common.errors import ApplicationError
+from lianbang.api.households import actor_of, household_in_scope
 from lianbang.monitoring.selectors import line_fen
 from lianbang.registry.export import member_to_document
 from lianbang.registry.models import Household, Income, Member
@@ -66,11 +64,7 @@ class HouseholdFileOut(Schema):
 @router.get("/households/{household_id}/file", response=HouseholdFileOut)
 def household_file(request: HttpRequest, household_id: int) -> dict[str, Any]:
     """Members (masked, with ids for reveal), labels by category, incomes against the line."""
-    household = household_for(request.user, household_id)
-    if household is None:
-        raise ApplicationError(
-            "not_found", "找不到该户或无权访问", "no such household in your scope", status=404
-        )
+    household = household_in_scope(request, household_id)
     return {
         "members": _members(household),
         "label_groups": _label_groups(household),

@@ -111,9 +111,11 @@ def require(request: HttpRequest, permission: str) -> None:
         raise PermissionDenied
 
 
-def _household(
+def household_in_scope(
     request: HttpRequest, household_id: int, permission: str = Permission.HOUSEHOLD_VIEW
 ) -> Household:
+    """The household if it lies in the caller's scope for ``permission``; else 404, exactly as a
+    missing id answers (shared by every router that takes a ``household_id``)."""
     household = household_for(request.user, household_id, permission)
     if household is None:
         raise ApplicationError(
@@ -244,7 +246,7 @@ def _row(household: Household) -> dict[str, Any]:
 @router.get("/households/{household_id}", response=dict[str, Any])
 def household_detail(request: HttpRequest, household_id: int) -> dict[str, Any]:
     """The household as the interchange document with its id, version and light; masked."""
-    household = _household(request, household_id)
+    household = household_in_scope(request, household_id)
     document = mask_household_document(household_to_document(household), today=timezone.localdate())
     return {"id": household.pk, "version": household.version, **document}
 
@@ -283,7 +285,7 @@ def _check_placed_in_scope(request: HttpRequest, household: Household) -> None:
 @router.get("/households/{household_id}/document", response=dict[str, Any])
 def household_document(request: HttpRequest, household_id: int) -> dict[str, Any]:
     """The whole household as the interchange document, sensitive values masked."""
-    document = household_to_document(_household(request, household_id))
+    document = household_to_document(household_in_scope(request, household_id))
     return mask_household_document(document, today=timezone.localdate())
 
 
@@ -292,7 +294,7 @@ def household_replace(
     request: HttpRequest, household_id: int, document: dict[str, Any] = Body(...)
 ) -> dict[str, Any]:
     """Save the interchange document over this household (its 户编号 must match)."""
-    household = _household(request, household_id, Permission.HOUSEHOLD_EDIT)
+    household = household_in_scope(request, household_id, Permission.HOUSEHOLD_EDIT)
     if not isinstance(document, dict) or document.get("household_no") != household.household_no:
         raise ApplicationError(
             "invalid", "文档的户编号与该户不一致", "household_no does not match this household"
@@ -303,7 +305,7 @@ def household_replace(
 @router.patch("/households/{household_id}", response=VersionOut)
 def household_edit(request: HttpRequest, household_id: int, edit: EditIn) -> dict[str, Any]:
     """Change some of the household's own fields; ``base_version`` guards against lost updates."""
-    household = _household(request, household_id, Permission.HOUSEHOLD_EDIT)
+    household = household_in_scope(request, household_id, Permission.HOUSEHOLD_EDIT)
     saved = household_update(
         household=household,
         changes=edit.changes,
@@ -316,7 +318,7 @@ def household_edit(request: HttpRequest, household_id: int, edit: EditIn) -> dic
 
 @router.patch("/households/{household_id}/members/{member_id}", response=VersionOut)
 def member_edit(request: HttpRequest, household_id: int, member_id: int, edit: EditIn) -> dict[str, Any]:
-    household = _household(request, household_id, Permission.HOUSEHOLD_EDIT)
+    household = household_in_scope(request, household_id, Permission.HOUSEHOLD_EDIT)
     member = Member.objects.filter(pk=member_id, household=household).first()
     if member is None:
         raise ApplicationError(
@@ -336,7 +338,7 @@ def member_edit(request: HttpRequest, household_id: int, member_id: int, edit: E
 def event_list(
     request: HttpRequest, household_id: int, cursor: str | None = None, limit: int = 50
 ) -> dict[str, Any]:
-    rows = Event.objects.filter(household=_household(request, household_id)).select_related("member")
+    rows = Event.objects.filter(household=household_in_scope(request, household_id)).select_related("member")
     return page(
         rows,
         cursor=cursor,
@@ -350,7 +352,7 @@ def event_create(
     request: HttpRequest, household_id: int, data: dict[str, Any] = Body(...)
 ) -> tuple[int, dict[str, Any]]:
     """Report an event (DOMAIN §3 types); the household is re-judged before this returns."""
-    household = _household(request, household_id, Permission.HOUSEHOLD_EDIT)
+    household = household_in_scope(request, household_id, Permission.HOUSEHOLD_EDIT)
     event = event_record(household=household, data=data, actor=actor_of(request), source="api")
     return 201, {"id": event.pk, "type": event.type, "date": event.date.isoformat()}
 
@@ -359,7 +361,7 @@ def event_create(
 def visit_list(
     request: HttpRequest, household_id: int, cursor: str | None = None, limit: int = 50
 ) -> dict[str, Any]:
-    rows = Visit.objects.filter(household=_household(request, household_id)).select_related("visitor")
+    rows = Visit.objects.filter(household=household_in_scope(request, household_id)).select_related("visitor")
     return page(rows, cursor=cursor, limit=limit, render=_visit)
 
 
@@ -377,20 +379,20 @@ def _visit(visit: Visit) -> dict[str, Any]:
 
 @router.post("/households/{household_id}/visits", response={201: VisitOut})
 def visit_create(request: HttpRequest, household_id: int, visit: VisitIn) -> tuple[int, dict[str, Any]]:
-    household = _household(request, household_id, Permission.HOUSEHOLD_EDIT)
+    household = household_in_scope(request, household_id, Permission.HOUSEHOLD_EDIT)
     saved = visit_record(household=household, visitor=actor_of(request), **visit.dict())
     return 201, _visit(saved)
 
 
 @router.get("/households/{household_id}/incomes", response=list[dict[str, Any]])
 def income_list(request: HttpRequest, household_id: int) -> list[dict[str, Any]]:
-    household = _household(request, household_id)
+    household = household_in_scope(request, household_id)
     return [income_to_document(i) for i in household.incomes.order_by("year")]
 
 
 @router.get("/households/{household_id}/light", response=LightOut)
 def light_detail(request: HttpRequest, household_id: int) -> HouseholdLight:
-    light = HouseholdLight.objects.filter(household=_household(request, household_id)).first()
+    light = HouseholdLight.objects.filter(household=household_in_scope(request, household_id)).first()
     if light is None:
         raise ApplicationError(
             "not_found", "该户尚未评估", "the household has not been judged yet", status=404
@@ -402,7 +404,7 @@ def light_detail(request: HttpRequest, household_id: int) -> HouseholdLight:
 def light_history(
     request: HttpRequest, household_id: int, cursor: str | None = None, limit: int = 50
 ) -> dict[str, Any]:
-    rows = LightChange.objects.filter(household=_household(request, household_id))
+    rows = LightChange.objects.filter(household=household_in_scope(request, household_id))
     return page(
         rows,
         cursor=cursor,
@@ -424,7 +426,9 @@ def light_history(
 @router.get("/households/{household_id}/labels", response=list[LabelOut])
 def label_list(request: HttpRequest, household_id: int) -> list[dict[str, Any]]:
     held = (
-        _household(request, household_id).labels.select_related("label", "set_by").order_by("label__position")
+        household_in_scope(request, household_id)
+        .labels.select_related("label", "set_by")
+        .order_by("label__position")
     )
     return [
         {
@@ -441,14 +445,14 @@ def label_list(request: HttpRequest, household_id: int) -> list[dict[str, Any]]:
 @router.post("/households/{household_id}/labels/{code}", response={201: dict[str, str]})
 def label_set(request: HttpRequest, household_id: int, code: str) -> tuple[int, dict[str, str]]:
     """Set a manual label (e.g. 留守儿童); computed labels follow the data and are refused."""
-    household = _household(request, household_id, Permission.HOUSEHOLD_EDIT)
+    household = household_in_scope(request, household_id, Permission.HOUSEHOLD_EDIT)
     household_label_set(household=household, label=_label(code), actor=actor_of(request))
     return 201, {"code": code}
 
 
 @router.delete("/households/{household_id}/labels/{code}", response={204: None})
 def label_clear(request: HttpRequest, household_id: int, code: str) -> tuple[int, None]:
-    household = _household(request, household_id, Permission.HOUSEHOLD_EDIT)
+    household = household_in_scope(request, household_id, Permission.HOUSEHOLD_EDIT)
     household_label_clear(household=household, label=_label(code), actor=actor_of(request))
     return 204, None
 

@@ -16,7 +16,7 @@ from ninja import Query, Router, Schema
 
 from lianbang.accounts.models import Permission
 from lianbang.accounts.scope import households_for, root_units, unit_for
-from lianbang.api.households import actor_of, require
+from lianbang.api.households import actor_of, household_in_scope, require
 from lianbang.api.schemas import StrictIn
 from lianbang.cases.vocab import RiskType
 from lianbang.common.errors import ApplicationError, invalid
@@ -208,12 +208,7 @@ def _get_policy(policy_id: int) -> Policy:
 
 def _household(request: HttpRequest, household_id: int, permission: str) -> Household:
     require(request, permission)
-    household = households_for(request.user, permission).filter(pk=household_id).first()
-    if household is None:
-        raise ApplicationError(
-            "not_found", "找不到该户或无权访问", "no such household in your scope", status=404
-        )
-    return household
+    return household_in_scope(request, household_id, permission)
 
 
 @router.get("/policies", response=list[PolicyOut])
