@@ -8,11 +8,13 @@ with a reason in the 关爱 section."""
 from __future__ import annotations
 
 import importlib
+import re
 from datetime import timedelta
 
 import pytest
 from django.apps import apps
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from lianbang.accounts.models import Role, User
 from lianbang.accounts.tests.cast import PASSWORD, make_user
@@ -108,6 +110,18 @@ def test_a_community_officer_sees_missed_policies_and_overdue_visits(  # type: i
     missed.locator(".el-table__row", has_text=home.household_no).filter(has_text="残疾人两项补贴").wait_for()
     assert "残疾人两项补贴" in page.locator("[data-test=policy-tabs]").inner_text()
     screenshot(page, "policies-missed")
+    total = page.locator("[data-test=policy-tabs] .lbw-muted", has_text="项应享未享")
+    before = int(re.search(r"(\d+) 项应享未享", total.inner_text()).group(1))  # type: ignore[union-attr]
+    missed.locator(f"[data-test=receipt-start-{home.household_no}-disability_subsidy]").click()
+    dialog = page.locator("[data-test=receipt-dialog]")
+    dialog.get_by_text(f"{home.household_no} · 残疾人两项补贴").wait_for()
+    dialog.locator("[data-test=receipt-confirm]").click()
+    page.locator("[data-test=receipt-saved]", has_text=home.household_no).wait_for()
+    expect(total).to_contain_text(f"{before - 1} 项应享未享")  # the list has reloaded
+    row = missed.locator(".el-table__row", has_text=home.household_no).filter(has_text="残疾人两项补贴")
+    expect(row).to_have_count(0)
+    screenshot(page, "policies-missed-recorded")
+    assert BenefitReceipt.objects.filter(household=home, policy__code="disability_subsidy").count() == 1
 
     page.goto("/console/people/care")
     overdue = page.locator("[data-test=care-overdue] .el-table__row", has_text="王秀英")
@@ -235,6 +249,15 @@ def test_the_officer_records_the_receipt_and_reveals_a_childs_aid_in_the_file(  
         str(aid.pk),
         "核对资助发放情况",
     )
+    care.locator("[data-test=care-record-visit]").click()
+    visit = page.locator("[data-test=care-visit-dialog]")
+    visit.locator("textarea[data-test=care-visit-health]").fill("血压偏高，按时服药")
+    visit.locator("input[data-test=care-visit-help]").fill("代购药品")
+    visit.locator("[data-test=care-visit-save]").click()
+    row = care.locator("[data-test=care-visits] .el-table__row", has_text="代购药品")
+    row.wait_for()
+    assert "周建国" in row.inner_text() and "血压" not in row.inner_text()  # the health note is masked
+    assert home.care_visits.get().health_note == "血压偏高，按时服药"
     care.scroll_into_view_if_needed()
     screenshot(page, "household-care")
 
@@ -242,4 +265,4 @@ def test_the_officer_records_the_receipt_and_reveals_a_childs_aid_in_the_file(  
     tabs = page.locator("[data-test=policy-tabs]")
     tabs.locator("[data-test=policy-missed]").or_(tabs.get_by_text("暂无数据")).first.wait_for()
     rows = tabs.locator(".el-table__row", has_text=home.household_no).filter(has_text="残疾人两项补贴")
-    assert rows.count() == 0
+    expect(rows).to_have_count(0)
