@@ -229,6 +229,16 @@ def test_the_officer_records_the_receipt_and_reveals_a_childs_aid_in_the_file(  
         "区残联2026年第12批",
     )
     screenshot(page, "household-receipt-recorded")
+    # Ending it before it began is refused with the server's message; nothing changes.
+    section.locator("[data-test=receipt-end-disability_subsidy]").click()
+    day = dialog.locator(".el-date-editor input")
+    day.fill((timezone.localdate() - timedelta(days=1)).isoformat())
+    day.press("Enter")
+    dialog.locator("[data-test=receipt-confirm]").click()
+    dialog.locator("[data-test=receipt-error]", has_text="结束日期早于开始日期").wait_for()
+    dialog.get_by_role("button", name="取消").click()
+    receipt.refresh_from_db()
+    assert receipt.ended_on is None
 
     care = page.locator("[data-test=household-care]")
     amount = care.locator(f"[data-test=care-aid-amount-{aid.pk}]")

@@ -32,6 +32,7 @@ export default {
   startedOn: ['开始日期', 'Start date'],
   endedOn: ['停止日期', 'End date'],
   receiptNote: ['说明', 'Note'],
+  endHint: ['停止日期当天仍计为享受；此后如仍符合条件将重新列入漏享', 'It is still received on the end date; after it, the policy is missed again if the household still qualifies'],
   receiptNoteHint: ['如：批准文号、发放方式', 'e.g. approval number, how it is paid'],
   receiptSaved: ['已登记', 'Recorded'],
   openSince: ['享受记录自 {d}', 'receipt record since {d}'],
