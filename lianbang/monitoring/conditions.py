@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from lianbang.common.errors import ApplicationError, FieldProblem
-from lianbang.monitoring.facts import FACTS, Context, Fact, FactType, Scope, age_cutoff
+from lianbang.monitoring.facts import FACTS, Context, Fact, FactType, Scope, Span
 from lianbang.monitoring.parsing_errors import reason
 from lianbang.monitoring.sql import Sql, combine
 from lianbang.registry.parsing import lookup_choice
@@ -139,8 +139,9 @@ def _check_comparison(node: dict[str, Any], path: str, scope: Scope, problems: l
         return
     if op in NULL_OPS:
         return
-    if "fact" in node and node["fact"] == "age":
-        _check_age_value(node.get("value"), f"{path}.value", problems)
+    span = _span_of(node.get("fact")) if "fact" in node else None
+    if span is not None:
+        _check_span_value(span, node.get("value"), f"{path}.value", problems)
         return
     _check_value(node, left_type, op, f"{path}.value", scope, problems)
 
@@ -151,6 +152,16 @@ def _operand_type(
     if bare_name:
         return _fact_type(operand, path, scope, problems)
     if isinstance(operand, dict) and "fact" in operand:
+        if _span_of(operand["fact"]) is not None:
+            problems.append(
+                reason(
+                    f"{path}.fact",
+                    operand["fact"],
+                    "此事实只能直接与整数比较",
+                    "this fact can only be compared with a whole number",
+                )
+            )
+            return None
         fact_type = _fact_type(operand["fact"], f"{path}.fact", scope, problems)
         if "times" in operand:
             _check_times(operand["times"], f"{path}.times", fact_type, problems)
@@ -220,10 +231,21 @@ def _check_times(times: Any, path: str, fact_type: FactType | None, problems: li
         )
 
 
-def _check_age_value(value: Any, path: str, problems: list[FieldProblem]) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 150:
+def _span_of(name: Any) -> Span | None:
+    fact = FACTS.get(name) if isinstance(name, str) else None
+    return fact.span if fact is not None else None
+
+
+def _check_span_value(span: Span, value: Any, path: str, problems: list[FieldProblem]) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= span.maximum:
+        zh, en = span.noun
         problems.append(
-            reason(path, value, "年龄应为0到150之间的整数", "an age is a whole number from 0 to 150")
+            reason(
+                path,
+                value,
+                f"{zh}应为0到{span.maximum}之间的整数",
+                f"{en} is a whole number from 0 to {span.maximum}",
+            )
         )
 
 
@@ -340,8 +362,9 @@ class Compiler:
 
     def _comparison(self, node: dict[str, Any]) -> Sql:
         op = node["op"]
-        if node.get("fact") == "age":
-            return self._age(op, int(node.get("value") or 0))
+        span = _span_of(node.get("fact"))
+        if span is not None:
+            return self._span(span, op, int(node.get("value") or 0))
         left = self._operand({"fact": node["fact"]} if "fact" in node else node["expr"])
         if op in NULL_OPS:
             test = "IS NULL" if op == "is_null" else "IS NOT NULL"
@@ -357,24 +380,32 @@ class Compiler:
         )
         return left.compare(SQL_OPS[op], right)
 
-    def _age(self, op: str, years: int) -> Sql:
+    def _span(self, span: Span, op: str, count: int) -> Sql:
+        """A comparison of full periods as the start date against cut-off dates (see Span)."""
+        present = span.present(self.ctx) if span.present else None
+
+        def when_present(test: Sql) -> Sql:
+            return test if present is None else combine("({} AND {})", present, test)
+
         def at_least(n: int) -> Sql:
-            return combine("(m.birth_date <= {})", Sql.value(age_cutoff(self.ctx.as_of, n)))
+            return combine(f"({span.column} <= {{}})", Sql.value(span.cutoff(self.ctx.as_of, n)))
 
         def below(n: int) -> Sql:
-            return combine("(m.birth_date > {})", Sql.value(age_cutoff(self.ctx.as_of, n)))
+            return combine(f"({span.column} > {{}})", Sql.value(span.cutoff(self.ctx.as_of, n)))
 
         forms = {
-            ">=": lambda: at_least(years),
-            ">": lambda: at_least(years + 1),
-            "<": lambda: below(years),
-            "<=": lambda: below(years + 1),
-            "=": lambda: combine("({} AND {})", at_least(years), below(years + 1)),
-            "!=": lambda: combine("({} OR {})", below(years), at_least(years + 1)),
+            ">=": lambda: at_least(count),
+            ">": lambda: at_least(count + 1),
+            "<": lambda: below(count),
+            "<=": lambda: below(count + 1),
+            "=": lambda: combine("({} AND {})", at_least(count), below(count + 1)),
+            "!=": lambda: combine("({} OR {})", below(count), at_least(count + 1)),
         }
         if op in NULL_OPS:
-            return Sql("(m.birth_date IS NULL)" if op == "is_null" else "(m.birth_date IS NOT NULL)")
-        return forms[op]()
+            if present is None:
+                return Sql(f"({span.column} IS {'NULL' if op == 'is_null' else 'NOT NULL'})")
+            return present.wrap("(NOT COALESCE({}, FALSE))") if op == "is_null" else present
+        return when_present(forms[op]())
 
     def _text(self, fact: Fact, op: str, value: Any, column: Sql) -> Sql:
         values = value if op in SET_OPS else [value]

@@ -9,6 +9,7 @@ one household or all of them.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -55,7 +56,34 @@ def age_cutoff(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
+def months_cutoff(day: date, months: int) -> date:
+    """Started on or before this date ⇔ at least ``months`` full months by ``day``.
+
+    Counted as ages are (:func:`age_cutoff`): ``day`` shifted back, a day the earlier month lacks
+    (31 May − 3 months) falling back to that month's last day (28 or 29 February).
+    """
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
 SqlOf = Callable[[Context], Sql]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A whole number of full periods from a start date up to D (age in years, months employed).
+
+    Such a fact is compared with a literal only, and each comparison compiles to the start date
+    against a cut-off date (``n`` periods or more ⇔ started on or before ``cutoff(D, n)``), the
+    same in the incremental and the bulk statement. ``present`` says whether the member has the
+    value at all; a member without it fails every comparison (a missing value, DOMAIN §4).
+    """
+
+    column: str
+    cutoff: Callable[[date, int], date]
+    maximum: int
+    noun: tuple[str, str]
+    present: SqlOf | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +96,7 @@ class Fact:
     # Money facts are rationals: numerator in fen over this positive integer (per-capita).
     denominator: SqlOf | None = None
     choices: type[models.TextChoices] | None = None
+    span: Span | None = None
 
     @property
     def allowed_values(self) -> set[str]:
@@ -98,8 +127,22 @@ def _size(alias: str) -> SqlOf:
     return lambda ctx: Sql(f"NULLIF(COALESCE({alias}.household_size, ma.active_members, 0), 0)")
 
 
-def _member_age(ctx: Context) -> Sql:
-    raise NotImplementedError  # ages compile to birth-date cut-offs, see conditions.py
+def _spans_compile_to_cutoffs(ctx: Context) -> Sql:
+    raise NotImplementedError  # see Span and conditions.Compiler._span
+
+
+def _employed_at(ctx: Context) -> Sql:
+    """Has a current employment that had started by D (a later start is not yet employment)."""
+    return combine(
+        "(m.work_location <> '' AND m.employed_since IS NOT NULL AND m.employed_since <= {})",
+        Sql.value(ctx.as_of),
+    )
+
+
+AGE = Span("m.birth_date", age_cutoff, 150, ("年龄", "an age"))
+MONTHS_EMPLOYED = Span(
+    "m.employed_since", months_cutoff, 1200, ("务工月数", "a number of months"), present=_employed_at
+)
 
 
 def _is_labour_member(ctx: Context) -> Sql:
@@ -177,7 +220,7 @@ FACTS: dict[str, Fact] = {
         ),
         # Member.
         Fact("active", M, B, "在册", _column("(m.status = 'active')")),
-        Fact("age", M, N, "年龄（周岁）", _member_age),
+        Fact("age", M, N, "年龄（周岁）", _spans_compile_to_cutoffs, span=AGE),
         Fact("sex", M, T, "性别", _column("m.sex"), choices=vocab.Sex),
         Fact("ethnicity", M, T, "民族", _column("m.ethnicity")),
         Fact("relation", M, T, "与户主关系", _column("m.relation"), choices=vocab.Relation),
@@ -192,6 +235,15 @@ FACTS: dict[str, Fact] = {
         ),
         Fact("work_location", M, T, "务工所在地", _column("m.work_location"), choices=vocab.WorkLocation),
         Fact("employed", M, B, "务工就业", _column("(m.work_location <> '')")),
+        # Full months from the current employment's start (务工时间) to D; none if not employed.
+        Fact(
+            "months_employed",
+            M,
+            N,
+            "连续务工月数",
+            _spans_compile_to_cutoffs,
+            span=MONTHS_EMPLOYED,
+        ),
         Fact("labour", M, B, "劳动力", _is_labour_member),
         Fact(
             "medical_insurance",

@@ -1,4 +1,5 @@
-"""The default policy catalogue, as shipped in migration 0002 (a test keeps the two equal).
+"""The default policy catalogue, as shipped in migration 0002 and changed by later data
+migrations (0003: 就业补贴 needs 3 full months of 省外 work); a test keeps the two equal.
 
 Eligibility and receipt are conditions in the monitoring condition language (docs/rules.md);
 text values may be the Chinese labels. Figures are the common rules of Yunnan; a district
@@ -216,13 +217,14 @@ DEFAULT_POLICIES: list[dict[str, Any]] = [
                 _member(
                     {"fact": "labour", "op": "=", "value": True},
                     {"fact": "work_location", "op": "=", "value": "省外"},
+                    {"fact": "months_employed", "op": ">=", "value": 3},
                 ),
             ]
         },
         "receipt_condition": None,
         "benefit": "跨省务工连续稳定就业3个月以上的，给予一次性交通和稳岗补贴",
         "how_to_apply": "凭务工单位用工证明和工资流水向社区申报，人社部门审核",
-        "note": "条件语言尚无“务工时长”事实：稳定就业满3个月在申报时凭用工证明核实",
+        "note": "连续务工月数按登记的务工时间计至评估日（足月）；申报时凭用工证明核实",
     },
     {
         "code": "assistance_workshop",

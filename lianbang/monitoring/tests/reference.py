@@ -32,6 +32,14 @@ def age(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+def months_employed(member: Member, day: date) -> int | None:
+    """Full months from the current employment's start to ``day``; None when not employed then."""
+    since = member.employed_since
+    if not member.work_location or since is None or since > day:
+        return None
+    return (day.year - since.year) * 12 + day.month - since.month - (day.day < since.day)
+
+
 def is_labour_at(member: Member, day: date) -> bool:
     return (
         16 <= age(member.birth_date, day) <= 64

@@ -1,4 +1,8 @@
-"""The incremental path, the bulk path and a plain Python reading of DOMAIN §4 agree."""
+"""The incremental path, the bulk path and a plain Python reading of DOMAIN §4 agree.
+
+Besides the default rules, conditions on the months-employed fact (full months since 务工时间,
+counted as ages are) are judged both ways and against the reference, on start dates just
+either side of whole months and on evaluation dates whose day some months lack."""
 
 from __future__ import annotations
 
@@ -12,8 +16,10 @@ from hypothesis import strategies as st
 
 from lianbang.conftest import Tree
 from lianbang.monitoring.bulk import households_evaluate_all
-from lianbang.monitoring.engine import household_evaluate
+from lianbang.monitoring.engine import household_evaluate, judge, make_plan
+from lianbang.monitoring.facts import months_cutoff
 from lianbang.monitoring.models import HouseholdLight, LightChange
+from lianbang.monitoring.plan import RuleSpec
 from lianbang.monitoring.tests import reference
 from lianbang.monitoring.tests.builders import D, person_id
 from lianbang.registry.models import Household
@@ -23,8 +29,54 @@ EDGE_AGES = [3, 5, 6, 15, 16, 30, 64, 65, 80]
 EDGE_DAYS = [-1, 0, 1, 40, 89, 90, 91, 200]
 AMOUNTS = ["0", "4999.99", "5000", "9999.99", "10000", "19999.99", "20000"]
 
+EDGE_MONTHS = [0, 1, 2, 3, 4, 9, 10, 12]
+# D's day (29) is missing from February 2026, the end of December's from ten months before it.
+MONTHS_DATES = [D, date(2026, 12, 31)]
+MONTHS_RULES = [
+    RuleSpec(f"M{i}", "red", {"any_member": condition})
+    for i, condition in enumerate(
+        [
+            {"fact": "months_employed", "op": ">=", "value": 3},
+            {"fact": "months_employed", "op": "<", "value": 3},
+            {"fact": "months_employed", "op": "=", "value": 9},
+            {"fact": "months_employed", "op": "!=", "value": 2},
+            {"fact": "months_employed", "op": ">", "value": 0},
+            {"fact": "months_employed", "op": "<=", "value": 10},
+            {"fact": "months_employed", "op": "is_null"},
+            {"not": {"fact": "months_employed", "op": "not_null"}},
+            {
+                "all": [
+                    {"fact": "work_location", "op": "=", "value": "省外"},
+                    {"fact": "months_employed", "op": ">=", "value": 3},
+                ]
+            },
+        ]
+    )
+]
+MONTHS_CHECKS = [
+    lambda n, loc: n is not None and n >= 3,
+    lambda n, loc: n is not None and n < 3,
+    lambda n, loc: n == 9,
+    lambda n, loc: n is not None and n != 2,
+    lambda n, loc: n is not None and n > 0,
+    lambda n, loc: n is not None and n <= 10,
+    lambda n, loc: n is None,
+    lambda n, loc: n is None,
+    lambda n, loc: loc == "out_of_province" and n is not None and n >= 3,
+]
+
 ages = st.sampled_from(EDGE_AGES)
 day_shift = st.sampled_from([-1, 0, 1])
+
+
+@st.composite
+def employments(draw: Any) -> dict[str, Any] | None:
+    if not draw(st.booleans()):
+        return None
+    anchor = draw(st.sampled_from(MONTHS_DATES))
+    since = months_cutoff(anchor, draw(st.sampled_from(EDGE_MONTHS))) + timedelta(days=draw(day_shift))
+    location = draw(st.sampled_from(["省外", "省外", "县外省内", "乡镇内"]))
+    return {"location": location, "since": since.isoformat()}
 
 
 @st.composite
@@ -33,7 +85,6 @@ def members(draw: Any, count: int) -> list[dict[str, Any]]:
     for index in range(count):
         birth = D.replace(year=D.year - draw(ages)) + timedelta(days=draw(day_shift))
         in_school = draw(st.sampled_from([None, None, "小学", "初中", "辍学", "学龄前儿童"]))
-        employed = draw(st.booleans())
         result.append(
             {
                 "id_number": person_id(birth, male=index % 2 == 0),
@@ -48,7 +99,7 @@ def members(draw: Any, count: int) -> list[dict[str, Any]]:
                 "schooling": in_school,
                 "medical_insurance": draw(st.sampled_from([True, True, True, False])),
                 "status": "active" if index == 0 else draw(st.sampled_from(["active", "active", "deceased"])),
-                "employment": {"location": "省外", "since": "2025-01-01"} if employed else None,
+                "employment": draw(employments()),
             }
         )
     return result
@@ -121,7 +172,35 @@ def test_incremental_bulk_and_reference_agree(tree: Tree, documents: tuple[dict[
         households_evaluate_all(as_of=D)
         bulk = {light.household_id: (light.color, light.rules) for light in HouseholdLight.objects.all()}
         assert bulk == expected
+        for as_of in MONTHS_DATES:
+            assert _months_judged(saved, as_of) == _months_expected(saved, as_of)
         transaction.set_rollback(True)
+
+
+def _months_judged(saved: list[Household], as_of: date) -> dict[str, dict[int, list[str]]]:
+    """The months conditions judged one household per statement and all in one statement."""
+    one_by_one = {}
+    for h in saved:
+        plan = make_plan(as_of=as_of, rules=MONTHS_RULES, labels=[], household_ids=[h.pk])
+        one_by_one.update({j.household_id: j.rules for j in judge(plan)})
+    everyone = judge(make_plan(as_of=as_of, rules=MONTHS_RULES, labels=[], household_ids=None))
+    ids = {h.pk for h in saved}
+    return {
+        "incremental": one_by_one,
+        "bulk": {j.household_id: j.rules for j in everyone if j.household_id in ids},
+    }
+
+
+def _months_expected(saved: list[Household], as_of: date) -> dict[str, dict[int, list[str]]]:
+    expected = {}
+    for h in saved:
+        members = [(reference.months_employed(m, as_of), m.work_location) for m in h.members.all()]
+        expected[h.pk] = [
+            rule.code
+            for rule, check in zip(MONTHS_RULES, MONTHS_CHECKS, strict=True)
+            if any(check(n, loc) for n, loc in members)
+        ]
+    return {"incremental": expected, "bulk": expected}
 
 
 def _light(light: HouseholdLight | None) -> tuple[str, list[str]]:

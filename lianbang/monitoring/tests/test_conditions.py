@@ -51,6 +51,31 @@ def test_a_member_fact_outside_a_member_condition_is_refused() -> None:
     assert "condition.fact" in problems({"fact": "age", "op": ">=", "value": 60})
 
 
+def test_months_employed_is_a_member_fact_compared_with_a_whole_number_of_months() -> None:
+    validate_condition({"any_member": {"fact": "months_employed", "op": ">=", "value": 3}})
+    validate_condition({"any_member": {"fact": "months_employed", "op": "is_null"}})
+    assert "condition.fact" in problems({"fact": "months_employed", "op": ">=", "value": 3})
+    for bad in [-1, 1201, 2.5, "3", True, None]:
+        found = problems({"any_member": {"fact": "months_employed", "op": ">=", "value": bad}})
+        assert list(found) == ["condition.any_member.value"]
+        assert found["condition.any_member.value"].endswith(
+            "a number of months is a whole number from 0 to 1200"
+        )
+    found = problems({"any_member": {"fact": "months_employed", "op": "in", "value": [3]}})
+    assert "operators allowed here" in found["condition.any_member.op"]
+
+
+def test_a_span_fact_is_not_an_operand_of_another_comparison() -> None:
+    # Ages and months compile to date cut-offs: as the other side of a comparison they have no SQL.
+    found = problems(
+        {"any_member": {"fact": "disability_grade", "op": "<", "value": {"fact": "months_employed"}}}
+    )
+    assert list(found) == ["condition.any_member.value.fact"]
+    assert "condition.any_member.value.fact" in problems(
+        {"any_member": {"fact": "disability_grade", "op": "<", "value": {"fact": "age"}}}
+    )
+
+
 def test_a_household_fact_inside_a_member_condition_is_refused() -> None:
     found = problems({"any_member": {"fact": "housing_safe", "op": "=", "value": True}})
     assert list(found) == ["condition.any_member.fact"]

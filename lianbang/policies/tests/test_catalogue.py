@@ -28,9 +28,12 @@ GOOD = {
 }
 
 
-def test_the_migration_ships_the_defaults_of_defaults_py(db: None) -> None:
+def test_the_migrations_ship_the_defaults_of_defaults_py(db: None) -> None:
     frozen = importlib.import_module("lianbang.policies.migrations.0002_default_policies").DEFAULTS
-    assert frozen == DEFAULT_POLICIES
+    months = importlib.import_module("lianbang.policies.migrations.0003_employment_subsidy_months")
+    shipped = [{**p, **months.NEW} if p["code"] == months.CODE else p for p in frozen]
+    assert shipped == DEFAULT_POLICIES
+    assert [{**p, **months.OLD} if p["code"] == months.CODE else p for p in shipped] == frozen
     assert list(Policy.objects.values_list("code", flat=True)) == [p["code"] for p in DEFAULT_POLICIES]
     for policy in Policy.objects.all():
         validate_condition(policy.eligibility, path="eligibility")
