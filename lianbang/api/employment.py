@@ -484,6 +484,7 @@ class PathOut(Schema):
     follow_ups: list[dict[str, Any]]
     stable: bool
     stable_since: date | None
+    stable_months: int
 
 
 class RatesOut(Schema):
@@ -775,6 +776,7 @@ def member_path(request: HttpRequest, member_id: int) -> dict[str, Any]:
         "follow_ups": path.follow_ups,
         "stable": path.stable,
         "stable_since": path.stable_since,
+        "stable_months": stable_months(),
     }
 
 
