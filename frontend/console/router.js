@@ -21,6 +21,7 @@ export const router = createRouter({
     { path: '/admin/settings', name: 'admin-settings', component: () => import('./pages/admin/AdminSettings.vue') },
     // Employment, care and policies (console-work; the API comes with issues 10 and 11).
     { path: '/people/employment', name: 'employment', component: () => import('./pages/people/EmploymentPage.vue') },
+    { path: '/people/employment/members/:id(\\d+)', name: 'member-employment', component: () => import('./pages/people/MemberEmployment.vue'), props: (r) => ({ memberId: Number(r.params.id) }) },
     { path: '/people/care', name: 'care', component: () => import('./pages/people/CarePage.vue') },
     { path: '/people/policies', name: 'policies', component: () => import('./pages/people/PoliciesPage.vue') },
     // Drill-down 六提六知, light maps, the household file and the lists (console).

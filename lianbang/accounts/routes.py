@@ -118,6 +118,7 @@ _EMPLOYMENT: list[tuple[str, str, RouteRule]] = [
     ("GET", "units/{unit_id}/figures", _jobs_view),
     ("GET", "units/{unit_id}/figures/children", _jobs_view),
     ("GET", "units/{unit_id}/figures/series", _jobs_view),
+    ("POST", "units/{unit_id}/exports", RouteRule(Access.PERMISSION, P.EXPORT, Scope.EMPLOYMENT)),
 ]
 
 RULES: dict[str, RouteRule] = {

@@ -15,6 +15,7 @@ from ninja import Router, Schema
 from lianbang.accounts.masking import age_on, mask_row
 from lianbang.accounts.models import Assignment, SecurityNotice
 from lianbang.api.households import actor_of, household_in_scope
+from lianbang.employment.labour import labour_q
 from lianbang.monitoring.selectors import line_fen
 from lianbang.registry.export import member_to_document
 from lianbang.registry.models import Household, Income, Member
@@ -34,6 +35,7 @@ class MemberRowOut(Schema):
     schooling: str | None
     status: str
     employment: Any
+    labour: bool  # 劳动力 (DOMAIN §4): the employment file 就业档案 concerns them
 
 
 class LabelRowOut(Schema):
@@ -75,11 +77,13 @@ def household_file(request: HttpRequest, household_id: int) -> dict[str, Any]:
 def _members(household: Household) -> list[dict[str, Any]]:
     today = timezone.localdate()
     members: list[Member] = list(household.members.order_by("pk"))
+    labour = set(household.members.filter(labour_q(today)).values_list("pk", flat=True))
     rows = []
     for member in members:
         masked = mask_row(member_to_document(member), today=today)
         masked["age"] = age_on(member.birth_date, today) if member.birth_date else None
         masked["id"] = member.pk
+        masked["labour"] = member.pk in labour
         masked["labor_skill"] = masked.get("labor_skill") or ""
         rows.append(masked)
     return rows

@@ -11,12 +11,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
 
+from lianbang.accounts.models import Permission
 from lianbang.accounts.scope import members_for
 from lianbang.api.households import actor_of, require
 from lianbang.api.pagination import page
@@ -51,7 +53,10 @@ from lianbang.employment.models import (
 from lianbang.employment.selectors import coverage, person_path, unreached
 from lianbang.employment.services import jobs, placements, survey, training, transport, wishes
 from lianbang.employment.services.common import one_code
+from lianbang.employment.tasks import EMPLOYMENT_EXPORT, EMPLOYMENT_EXPORTS
 from lianbang.employment.vocab import Constraint, JobType, Place
+from lianbang.jobs.models import Job
+from lianbang.jobs.runner import job_dispatch, job_submit
 from lianbang.org.models import Unit
 from lianbang.registry.models import Member
 from lianbang.registry.vocab import WorkLocation
@@ -272,6 +277,8 @@ class ReferralOut(Schema):
     id: int
     member_id: int
     posting_id: int
+    posting_title: str
+    enterprise_name: str
     score: int
     outcome: str
     referred_on: date
@@ -477,6 +484,7 @@ class PathOut(Schema):
     follow_ups: list[dict[str, Any]]
     stable: bool
     stable_since: date | None
+    stable_months: int
 
 
 class RatesOut(Schema):
@@ -768,6 +776,7 @@ def member_path(request: HttpRequest, member_id: int) -> dict[str, Any]:
         "follow_ups": path.follow_ups,
         "stable": path.stable,
         "stable_since": path.stable_since,
+        "stable_months": stable_months(),
     }
 
 
@@ -962,6 +971,8 @@ def _referral(r: Referral) -> dict[str, Any]:
         "id": r.pk,
         "member_id": r.member_id,
         "posting_id": r.posting_id,
+        "posting_title": r.posting.title,
+        "enterprise_name": r.posting.enterprise.name,
         "score": r.score,
         "outcome": r.outcome,
         "referred_on": r.referred_on,
@@ -1377,3 +1388,52 @@ def vocabularies(request: HttpRequest) -> dict[str, list[dict[str, str]]]:
         name: [{"code": str(v), "label": str(label)} for v, label in choices.choices]
         for name, choices in (("job_types", JobType), ("places", Place), ("constraints", Constraint))
     }
+
+
+# -- exports ----------------------------------------------------------------------------------
+
+
+class EmploymentExportIn(StrictIn):
+    what: str
+    campaign_id: int | None = None
+    open_only: bool = True
+
+
+class EmploymentExportOut(Schema):
+    job_id: int
+    status: str
+    message: str
+    url: str
+
+
+@router.post(f"{BASE}/units/{{unit_id}}/exports", response={201: EmploymentExportOut})
+def employment_export(
+    request: HttpRequest, unit_id: int, payload: EmploymentExportIn
+) -> tuple[int, dict[str, Any]]:
+    """Excel of 未摸底人员 (a campaign's people not reached under the unit), 岗位清单 or the
+    就业情况报告: a background job (masked, audited) whose page shows progress and the file."""
+    require(request, Permission.EXPORT)
+    unit = unit_in_scope(request.user, unit_id, Permission.EXPORT)
+    if payload.what not in EMPLOYMENT_EXPORTS:
+        raise invalid(
+            "what",
+            payload.what,
+            "应为 unreached、postings 或 report",
+            "must be unreached, postings or report",
+        )
+    params: dict[str, Any] = {"what": payload.what, "unit_id": unit.pk, "open_only": payload.open_only}
+    if payload.what == "unreached":
+        if payload.campaign_id is None:
+            raise invalid("campaign_id", None, "请选择摸底批次", "choose a survey campaign")
+        params["campaign_id"] = _campaign(request, payload.campaign_id).pk
+    job = _start_export(request, params)
+    url = f"/transfer/jobs/{job.pk}/"
+    return 201, {"job_id": job.pk, "status": job.status, "message": job.message, "url": url}
+
+
+def _start_export(request: HttpRequest, params: dict[str, Any]) -> Job:
+    with transaction.atomic():
+        job = job_submit(kind=EMPLOYMENT_EXPORT, actor=actor_of(request), params=params)
+        job_dispatch(job, background=True)
+    job.refresh_from_db()
+    return job

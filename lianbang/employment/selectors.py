@@ -119,7 +119,11 @@ def person_path(member: Member, today: date) -> PersonPath:
             }
             for e in Enrolment.objects.filter(member=member).select_related("course__enterprise")
         ],
-        referrals=list(Referral.objects.filter(member=member).order_by("referred_on")),
+        referrals=list(
+            Referral.objects.filter(member=member)
+            .select_related("posting__enterprise")
+            .order_by("referred_on", "pk")
+        ),
         transport=[
             {
                 "batch_id": p.batch_id,

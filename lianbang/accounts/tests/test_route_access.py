@@ -131,6 +131,7 @@ API_BODIES: dict[str, Any] = {
     },
     "POST /api/v1/employment/transport/{batch_id}/passengers": {"member_ids": []},
     "POST /api/v1/employment/transport/{batch_id}/arrival": {"arrived_on": "2026-03-02", "member_ids": []},
+    "POST /api/v1/employment/units/{unit_id}/exports": {"what": "postings"},
     **CARE_BODIES,
 }
 MISSING_ID = 987654321

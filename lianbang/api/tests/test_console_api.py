@@ -29,6 +29,17 @@ def test_the_file_lists_masked_members_with_ids_that_reveal_one_value(
     assert revealed["value"] == real
 
 
+def test_the_file_marks_the_labour_members_whose_employment_file_it_links(
+    official: Caller, household: Household
+) -> None:
+    file = official.client().get(f"/api/v1/households/{household.pk}/file").json()
+    assert {m["relation"]: m["labour"] for m in file["members"]} == {
+        "户主": True,
+        "配偶": True,
+        "之女": False,
+    }
+
+
 def test_labels_come_grouped_by_category(official: Caller, household: Household) -> None:
     official.client().post(f"/api/v1/households/{household.pk}/labels/left_behind_child")
     file = official.client().get(f"/api/v1/households/{household.pk}/file").json()

@@ -150,3 +150,23 @@ def test_a_rights_case_opens_a_dispute_in_the_cases_engine(
     case = Case.objects.get(pk=response.json()["case_id"])
     assert case.kind == "dispute" and case.household_id == family.household.pk
     assert Dispute.objects.get(case=case).category == "劳动维权"
+
+
+def test_a_referral_and_its_outcome_show_on_the_path_with_the_job_named(
+    tree: Tree, family: Family, people: People
+) -> None:
+    job = factories.posting(tree.district, title="电子厂普工", job_type="electronics")
+    client = _client(people.grid_worker)
+    made = _post(client, f"{API}/members/{family.spouse.pk}/referrals/{job.pk}", {})
+    assert made.status_code == 201, made.content
+    assert (made.json()["posting_title"], made.json()["enterprise_name"]) == (
+        "电子厂普工",
+        job.enterprise.name,
+    )
+    done = _post(
+        client, f"{API}/members/{family.spouse.pk}/referrals/{job.pk}/outcome", {"outcome": "no_show"}
+    )
+    assert done.status_code == 200 and done.json()["outcome"] == "no_show"
+    path = client.get(f"{API}/members/{family.spouse.pk}/path").json()
+    assert [(r["posting_title"], r["outcome"]) for r in path["referrals"]] == [("电子厂普工", "no_show")]
+    assert path["stable_months"] == 6 and path["stable"] is False
