@@ -131,6 +131,7 @@ class _Builder:
         self.seed, self.district = seed, district
         self.summary = Summary()
         self.actor = User.objects.filter(username="district").first()
+        self.showcase_member_id: int | None = None
 
     def rng(self, topic: str) -> random.Random:
         return seeded(self.seed, f"employment:{topic}")
@@ -522,7 +523,9 @@ class _Builder:
             course=course, batch=batch, source=vocab.PlacementSource.TRANSPORT
         )
         member = placement.member
+        self.showcase_member_id = member.pk
         Wish.objects.update_or_create(member=member, defaults=self.showcase_wish(placement, course))
+        self.showcase_referral(placement, course)
         self.showcase_follow_ups(placement)
         self.summary.showcase = (
             f"户 {member.household.household_no} 的 {member.name}（成员ID {member.pk}）："
@@ -586,6 +589,40 @@ class _Builder:
         self.summary.batches += 1
         return batch
 
+    def showcase_referral(self, placement: Placement, course: Course) -> None:
+        """The officer referred the worker to the employer's order-class posting, and was hired."""
+        assert placement.enterprise is not None
+        enterprise = placement.enterprise
+        posting = enterprise.postings.order_by("pk").first() or JobPosting.objects.create(
+            enterprise=enterprise,
+            unit=self.district,
+            title=f"{course.name}学员岗",
+            job_type=course.job_type,
+            headcount=course.committed_hires,
+            wage_min=Decimal(4000),
+            wage_max=Decimal(5500),
+            work_location=placement.work_location,
+            station=enterprise.station,
+            place_mask=place_mask(placement.work_location, enterprise.station),
+            age_min=18,
+            age_max=50,
+            deadline=course.starts_on,
+            accommodation=True,
+            transport=True,
+        )
+        _, created = Referral.objects.update_or_create(
+            member=placement.member,
+            posting=posting,
+            defaults={
+                "score": 88,
+                "outcome": vocab.ReferralOutcome.HIRED,
+                "referred_by": self.actor,
+                "referred_on": course.starts_on - timedelta(days=5),
+                "outcome_on": placement.started_on,
+            },
+        )
+        self.summary.referrals += int(created)
+
     def showcase_follow_ups(self, placement: Placement) -> None:
         """保姆服务: the six monthly calls of the first half year, all made."""
         if FollowUp.objects.filter(placement=placement).exists():
@@ -633,7 +670,8 @@ class _Builder:
         entries = list(campaign.entries.select_related("member").order_by("pk"))
         wishes = dict(Wish.objects.values_list("member_id", "seeking"))
         for entry in entries:
-            done = bool(first_street and entry.unit_path.startswith(first_street.path)) or chance(rng, 0.94)
+            in_first_street = bool(first_street and entry.unit_path.startswith(first_street.path))
+            done = in_first_street or chance(rng, 0.94) or entry.member_id == self.showcase_member_id
             if done:
                 entry.status = (
                     "employed"

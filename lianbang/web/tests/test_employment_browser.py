@@ -74,13 +74,12 @@ def test_a_newcomer_follows_the_demo_worker_from_the_household_file(  # type: ig
     assert "韩鑫霖" in page.locator("[data-test=member-head]").inner_text()
     assert "连续就业满 6 个月" in page.inner_text("body")
     entry = worker.survey_entries.get()
-    assert entry.get_status_display() in _step(page, "survey")
+    assert entry.reached_at is not None and entry.get_status_display() in _step(page, "survey")
     wish = Wish.objects.get(member=worker)
     assert wish.recorded_on.isoformat() == "2026-03-04"
     assert all(text in _step(page, "wish") for text in ("2026-03-04", "浙江服务站", "省外", "暂不求职"))
-    referrals = list(Referral.objects.filter(member=worker).select_related("posting"))
-    shown = _step(page, "referrals")
-    assert all(r.posting.title in shown for r in referrals) if referrals else "尚无记录" in shown
+    referral = Referral.objects.select_related("posting").get(member=worker, outcome="hired")
+    assert all(text in _step(page, "referrals") for text in (referral.posting.title, "已录用"))
     enrolment = Enrolment.objects.select_related("course").get(member=worker)
     training = _step(page, "training")
     course = ("温州宏远家具有限公司订单班", "2026-03-16", "2026-04-05", "10/10", enrolment.certificate_no)
