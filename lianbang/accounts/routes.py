@@ -215,7 +215,7 @@ RULES: dict[str, RouteRule] = {
     "POST /api/v1/admin/grids/rename": RouteRule(Access.PERMISSION, P.USERS_MANAGE),
     "POST /api/v1/admin/grids/worker": RouteRule(Access.PERMISSION, P.USERS_MANAGE),
     "POST /api/v1/admin/grids/move": RouteRule(Access.PERMISSION, P.USERS_MANAGE),
-    "PUT /api/v1/admin/labels/{code}": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
+    "PUT /api/v1/admin/labels": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
     "GET /api/v1/admin/rule-sets": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
     "POST /api/v1/admin/rule-sets": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
     "POST /api/v1/admin/rules": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),

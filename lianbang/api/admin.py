@@ -35,7 +35,7 @@ from lianbang.api.schemas import ErrorOut, StrictIn
 from lianbang.audit.services import audit_record
 from lianbang.cases.conf import APPROVAL_LEVELS, approval_levels_check, workflow_settings
 from lianbang.cases.models import WorkflowSettings
-from lianbang.common.errors import ApplicationError, invalid
+from lianbang.common.errors import invalid
 from lianbang.common.validators import mask_phone
 from lianbang.monitoring.facts import FACTS
 from lianbang.monitoring.labels import label_update
@@ -194,6 +194,7 @@ class RuleIn(StrictIn):
 
 
 class LabelEditIn(StrictIn):
+    code: str
     name: str | None = None
     description: str | None = None
     condition: Any = None
@@ -617,15 +618,15 @@ def fact_list(request: HttpRequest) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- labels
 
 
-@router.put("/admin/labels/{code}", response={200: AdminLabelOut, **ERRORS})
-def label_edit(request: HttpRequest, code: str, body: LabelEditIn) -> Label:
+@router.put("/admin/labels", response={200: AdminLabelOut, **ERRORS})
+def label_edit(request: HttpRequest, body: LabelEditIn) -> Label:
     """Change a label's name, description and (computed labels) condition; the condition is
     validated with the path of each problem. Labels are not versioned with the rule sets: a
     new condition applies from each household's next evaluation (``monitoring.labels``)."""
     require(request, P.CONFIG_MANAGE)
-    label = Label.objects.filter(code=code).first()
+    label = Label.objects.filter(code=body.code).first()
     if label is None:
-        raise ApplicationError("not_found", f"没有标签「{code}」", f"no label {code!r}", status=404)
+        raise invalid("code", body.code, f"没有标签「{body.code}」", f"no label {body.code!r}")
     before = {"name": label.name, "description": label.description, "condition": label.condition}
     with transaction.atomic():
         label_update(label=label, name=body.name, description=body.description, condition=body.condition)

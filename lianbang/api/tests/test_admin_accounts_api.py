@@ -95,9 +95,7 @@ def test_an_account_is_deactivated_and_reactivated_with_audit(cast: Cast) -> Non
     assert off.status_code == 200 and off.json()["is_active"] is False
     assert refused.status_code == 400  # the login form again with its error, not a redirect
     assert on.status_code == 200 and on.json()["is_active"] is True
-    actions = list(
-        AuditEntry.objects.filter(action__startswith="user_").values_list("action", flat=True)
-    )
+    actions = list(AuditEntry.objects.filter(action__startswith="user_").values_list("action", flat=True))
     assert actions == ["user_deactivate", "user_activate"]
 
 
@@ -153,7 +151,9 @@ def test_a_locked_account_is_unlocked_and_can_log_in_again(cast: Cast) -> None:
     assert again.status_code == 400 and "未被锁定" in again.json()["message"]
     assert AuditEntry.objects.filter(action="unlock", object_id=worker.username).count() == 1
     # Another address than the one that failed (the IP keeps its own lock).
-    login = Client(REMOTE_ADDR="10.0.0.9").post("/login/", {"username": worker.username, "password": PASSWORD})
+    login = Client(REMOTE_ADDR="10.0.0.9").post(
+        "/login/", {"username": worker.username, "password": PASSWORD}
+    )
     assert login.status_code == 302
 
 
