@@ -159,4 +159,6 @@ def test_an_official_sets_a_manual_label_and_sees_who_set_it(  # type: ignore[no
     assert HouseholdLabel.objects.filter(
         household=household, label__code="left_behind_child", set_by__username="officer"
     ).exists()
+    # The file's labels by category take it in too.
+    page.locator(".lb-tag", has_text="留守儿童").wait_for()
     screenshot(page, "console-household-manual-label")
