@@ -15,6 +15,7 @@ from lianbang.audit.services import audit_record
 from lianbang.common.errors import ApplicationError, FieldProblem, invalid
 from lianbang.org.models import PATH_SEPARATOR, Building, MicroGrid, Unit, path_prefix_q
 from lianbang.registry.models import Household
+from lianbang.sync.scope import scope_exits_record
 
 
 def child_path(parent_path: str, pk: int) -> str:
@@ -128,7 +129,8 @@ def grid_assign_worker(*, actor: User, grid: MicroGrid, worker: User | None) -> 
     unit) the grid's worker, or leave the grid without one. The scope follows at once: the
     worker sees exactly the households of their grids (``accounts.scope``). The grid's
     households are marked changed, so that they reach the new worker's phone at its next
-    incremental pull (``sync.pull`` selects by ``updated_at``)."""
+    incremental pull (``sync.pull`` selects by ``updated_at``); the previous worker's next pull
+    lists them as removed."""
     if worker is not None:
         _check_worker(grid, worker)
     old = grid.worker
@@ -136,8 +138,11 @@ def grid_assign_worker(*, actor: User, grid: MicroGrid, worker: User | None) -> 
         return grid
     grid.worker = worker
     grid.save(update_fields=["worker"])
+    households = Household.objects.filter(grid=grid)
+    if old is not None:
+        scope_exits_record(user_id=old.pk, household_ids=households.values_list("pk", flat=True))
     # Only the timestamp: the version is about the household's own fields (conflict checks).
-    Household.objects.filter(grid=grid).update(updated_at=timezone.now())
+    households.update(updated_at=timezone.now())
     _audit_grid(
         actor,
         grid,

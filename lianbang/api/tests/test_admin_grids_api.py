@@ -168,3 +168,33 @@ def test_a_worker_must_hold_the_grid_worker_role_and_households_stay_in_their_bu
     assert out_of_scope.status_code == 400 and "household_ids" in out_of_scope.json()["fields"]
     assert MicroGrid.objects.get(pk=grid.pk).worker is None
     assert Household.objects.get(pk=cast.home.pk).grid.code == "G-0001"  # all or none
+
+
+def test_the_old_workers_next_pull_drops_households_that_left_their_grid(cast: Cast) -> None:
+    old_worker = cast.user(Role.GRID_WORKER)  # works G-0001, where the home lives
+    admin = logged_in(cast.user(Role.DISTRICT_ADMIN))
+    grid = _new_grid(admin, cast)
+    cursor = (timezone.now() - timedelta(hours=1)).isoformat()
+    phone = logged_in(old_worker)
+    assert _pull(phone, cursor)["removed"] == []
+
+    _post(admin, "/admin/grids/move", {"grid_id": grid.pk, "household_ids": [cast.home.pk]})
+
+    pulled = _pull(phone, cursor)
+    assert pulled["removed"] == [cast.home.pk] and pulled["households"] == []
+    # A later cursor no longer repeats it.
+    assert _pull(phone, pulled["cursor"])["removed"] == [cast.home.pk]  # within the overlap window
+    assert _pull(phone, (timezone.now() + timedelta(minutes=5)).isoformat())["removed"] == []
+
+
+def test_a_worker_whose_grid_is_given_to_someone_else_drops_its_households(cast: Cast) -> None:
+    old_worker = cast.user(Role.GRID_WORKER)
+    make_user("xinwangge", Role.GRID_WORKER, cast.tree.floor_group)
+    admin = logged_in(cast.user(Role.DISTRICT_ADMIN))
+    cursor = (timezone.now() - timedelta(hours=1)).isoformat()
+    g1 = MicroGrid.objects.get(code="G-0001")
+
+    _post(admin, "/admin/grids/worker", {"grid_id": g1.pk, "username": "xinwangge"})
+
+    assert _pull(logged_in(old_worker), cursor)["removed"] == [cast.home.pk]
+    assert not households_for(old_worker).exists()
