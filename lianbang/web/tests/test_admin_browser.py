@@ -5,6 +5,7 @@ official sets a manual label on a household and sees who set it."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from django.utils import timezone
 from lianbang.accounts.models import Role, User
 from lianbang.accounts.tests.cast import PASSWORD, make_user, single_member_document
 from lianbang.conftest import Tree
-from lianbang.monitoring.models import HouseholdLabel
+from lianbang.monitoring.models import HouseholdLabel, Label
 from lianbang.org.models import MicroGrid
 from lianbang.registry.models import Household
 from lianbang.registry.services import household_save_document
@@ -162,3 +163,34 @@ def test_an_official_sets_a_manual_label_and_sees_who_set_it(  # type: ignore[no
     # The file's labels by category take it in too.
     page.locator(".lb-tag", has_text="留守儿童").wait_for()
     screenshot(page, "console-household-manual-label")
+
+
+def test_an_administrator_edits_a_computed_label_with_validation_and_preview(  # type: ignore[no-untyped-def]
+    defaults, console_page, tree: Tree, settings: Any
+) -> None:
+    settings.LIANBANG_DEMO_MODE = True
+    admin = User.objects.create_user("sysadmin", password=settings.LIANBANG_DEMO_PASSWORD, full_name="管理员")
+    admin.assignments.create(unit=tree.district, role=Role.SYSTEM_ADMIN)
+    _households(tree)
+    page = console_page
+    log_in(page, "sysadmin", settings.LIANBANG_DEMO_PASSWORD, next_path="/console/admin/labels")
+
+    page.locator("[data-test=edit-lifted_out]").click()
+    dialog = page.locator(".el-dialog:visible")
+    condition = dialog.locator("textarea[data-test=label-condition]")
+    lifted_out = {"fact": "category", "op": "=", "value": "lifted_out"}
+    condition.fill(json.dumps({"all": [lifted_out, {"fact": "nope", "op": "=", "value": 1}]}))
+    dialog.locator("[data-test=label-save]").click()
+    problems = dialog.locator("[data-test=label-problems]")
+    problems.wait_for()
+    assert "condition.all[1].fact" in problems.inner_text()
+    screenshot(page, "admin-label-edit-problems")
+
+    condition.fill(json.dumps(lifted_out))
+    dialog.locator("[data-test=label-preview-button]").click()
+    assert "此条件将命中 3 户" in dialog.locator("[data-test=label-preview]").inner_text()
+    dialog.locator("input[data-test=label-name]").fill("脱贫户（已核）")
+    dialog.locator("[data-test=label-save]").click()
+    page.locator("[data-test=labels] td", has_text="脱贫户（已核）").wait_for()
+
+    assert Label.objects.get(code="lifted_out").name == "脱贫户（已核）"
