@@ -17,6 +17,7 @@ export const router = createRouter({
     { path: '/admin/rules', name: 'admin-rules', component: () => import('./pages/admin/AdminRules.vue') },
     { path: '/admin/users', name: 'admin-users', component: () => import('./pages/admin/AdminUsers.vue') },
     { path: '/admin/units', name: 'admin-units', component: () => import('./pages/admin/AdminUnits.vue') },
+    { path: '/admin/grids', name: 'admin-grids', component: () => import('./pages/admin/AdminGrids.vue') },
     { path: '/admin/labels', name: 'admin-labels', component: () => import('./pages/admin/AdminLabels.vue') },
     { path: '/admin/settings', name: 'admin-settings', component: () => import('./pages/admin/AdminSettings.vue') },
     // Employment, care and policies (console-work; the API comes with issues 10 and 11).

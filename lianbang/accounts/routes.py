@@ -205,6 +205,18 @@ RULES: dict[str, RouteRule] = {
     "GET /api/v1/admin/users": RouteRule(Access.PERMISSION, P.USERS_MANAGE),
     "POST /api/v1/admin/grants": RouteRule(Access.PERMISSION, P.USERS_MANAGE),
     "POST /api/v1/admin/grants/revoke": RouteRule(Access.PERMISSION, P.USERS_MANAGE),
+    "POST /api/v1/admin/users": RouteRule(Access.PERMISSION, P.USERS_MANAGE),
+    "POST /api/v1/admin/users/active": RouteRule(Access.PERMISSION, P.USERS_MANAGE),
+    "POST /api/v1/admin/users/password": RouteRule(Access.PERMISSION, P.USERS_MANAGE),
+    "POST /api/v1/admin/users/unlock": RouteRule(Access.PERMISSION, P.USERS_MANAGE),
+    "GET /api/v1/admin/buildings/{building_id}/grids": RouteRule(
+        Access.PERMISSION, P.USERS_MANAGE, Scope.BUILDING
+    ),
+    "POST /api/v1/admin/grids": RouteRule(Access.PERMISSION, P.USERS_MANAGE),
+    "POST /api/v1/admin/grids/rename": RouteRule(Access.PERMISSION, P.USERS_MANAGE),
+    "POST /api/v1/admin/grids/worker": RouteRule(Access.PERMISSION, P.USERS_MANAGE),
+    "POST /api/v1/admin/grids/move": RouteRule(Access.PERMISSION, P.USERS_MANAGE),
+    "PUT /api/v1/admin/labels": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
     "GET /api/v1/admin/rule-sets": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
     "POST /api/v1/admin/rule-sets": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
     "POST /api/v1/admin/rules": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),

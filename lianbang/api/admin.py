@@ -22,14 +22,24 @@ from ninja import Router, Schema
 from lianbang.accounts.models import Assignment, Department, Permission, Role, User
 from lianbang.accounts.permissions import effective_matrix, permissions_of
 from lianbang.accounts.scope import grants_with, roles_of, unit_for, units_for
+from lianbang.accounts.services import (
+    GrantSpec,
+    account_locked_until,
+    user_create,
+    user_password_reset,
+    user_set_active,
+    user_unlock,
+)
 from lianbang.api.households import actor_of, require
 from lianbang.api.schemas import ErrorOut, StrictIn
 from lianbang.audit.services import audit_record
 from lianbang.cases.conf import APPROVAL_LEVELS, approval_levels_check, workflow_settings
 from lianbang.cases.models import WorkflowSettings
 from lianbang.common.errors import invalid
+from lianbang.common.validators import mask_phone
 from lianbang.monitoring.facts import FACTS
-from lianbang.monitoring.models import MonitoringLine, Rule, RuleSet
+from lianbang.monitoring.labels import label_update
+from lianbang.monitoring.models import Label, MonitoringLine, Rule, RuleSet
 from lianbang.monitoring.rulesets import (
     rule_save,
     rule_set_activate,
@@ -37,6 +47,7 @@ from lianbang.monitoring.rulesets import (
     schedule_bulk_evaluation,
 )
 from lianbang.monitoring.selectors import active_rule_set
+from lianbang.org.models import Unit
 
 router = Router(tags=["administration"])
 
@@ -83,8 +94,11 @@ class UserOut(Schema):
     id: int
     username: str
     full_name: str
+    phone: str
     is_active: bool
     last_login: datetime | None
+    must_change_password: bool
+    locked_until: datetime | None
     grants: list[AdminGrantOut]
 
 
@@ -110,6 +124,34 @@ class GrantIn(StrictIn):
 
 class RevokeIn(StrictIn):
     grant_id: int
+
+
+class AccountGrantIn(StrictIn):
+    unit_id: int
+    role: str
+    department: str = ""
+
+
+class AccountIn(StrictIn):
+    username: str
+    full_name: str
+    phone: str = ""
+    password: str
+    grants: list[AccountGrantIn]
+
+
+class AccountRefIn(StrictIn):
+    username: str
+
+
+class AccountActiveIn(StrictIn):
+    username: str
+    active: bool
+
+
+class AccountPasswordIn(StrictIn):
+    username: str
+    password: str
 
 
 class AdminRuleOut(Schema):
@@ -149,6 +191,21 @@ class RuleIn(StrictIn):
     reason_en: str = ""
     condition: Any = None
     position: int = 99
+
+
+class LabelEditIn(StrictIn):
+    code: str
+    name: str | None = None
+    description: str | None = None
+    condition: Any = None
+
+
+class AdminLabelOut(Schema):
+    code: str
+    name: str
+    kind: str
+    description: str
+    condition: dict[str, Any] | None
 
 
 class ActivateIn(StrictIn):
@@ -200,13 +257,17 @@ class WorkflowIn(StrictIn):
 # ---------------------------------------------------------------- accounts and grants
 
 
-def _user_out(user: User) -> dict[str, Any]:
+def _user_out(user: User, locks: dict[str, Any] | None = None) -> dict[str, Any]:
+    locks = account_locked_until([user.username]) if locks is None else locks
     return {
         "id": user.pk,
         "username": user.username,
         "full_name": user.full_name,
+        "phone": mask_phone(user.phone) if user.phone else "",
         "is_active": user.is_active,
         "last_login": user.last_login,
+        "must_change_password": user.password_changed_at is None,
+        "locked_until": locks.get(user.username),
         "grants": [
             {
                 "id": a.pk,
@@ -239,8 +300,9 @@ def user_list(request: HttpRequest, q: str = "", unit_id: int | None = None) -> 
     users = users.prefetch_related(Prefetch("assignments", queryset=grants, to_attr="visible_grants"))
     rows = list(users[: MAX_USERS + 1])
     matrix = effective_matrix()
+    locks = account_locked_until([u.username for u in rows])
     return {
-        "items": [_user_out(u) for u in rows[:MAX_USERS]],
+        "items": [_user_out(u, locks) for u in rows[:MAX_USERS]],
         "truncated": len(rows) > MAX_USERS,
         "roles": [
             {"code": code, "label": str(label), "permissions": sorted(matrix.get(code, ()))}
@@ -256,20 +318,7 @@ def grant_create(request: HttpRequest, body: GrantIn) -> tuple[int, dict[str, An
     may not carry an administrative permission (accounts, configuration, audit) the caller
     does not hold."""
     require(request, P.USERS_MANAGE)
-    if body.role not in Role.values:
-        raise invalid("role", body.role, f"无此角色：{body.role}", f"no such role: {body.role}")
-    unit = unit_for(request.user, body.unit_id, P.USERS_MANAGE)
-    if unit is None:
-        raise invalid("unit_id", body.unit_id, "不是您管理范围内的单位", "not a unit you manage")
-    _check_department(body.role, body.department)
-    extra = (permissions_of([body.role]) & ADMINISTRATIVE) - permissions_of(roles_of(request.user))
-    if extra:
-        raise invalid(
-            "role",
-            body.role,
-            f"不能授予超出本人权限的角色（{'、'.join(sorted(extra))}）",
-            f"you may not grant a role with permissions you lack ({', '.join(sorted(extra))})",
-        )
+    unit = _grantable(request, body.role, body.unit_id, body.department)
     user = User.objects.filter(username=body.username.strip()).first()
     if user is None:
         raise invalid("username", body.username, "无此账号", "no such account")
@@ -290,6 +339,30 @@ def grant_create(request: HttpRequest, body: GrantIn) -> tuple[int, dict[str, An
             request=request,
         )
     return 201, _user_with_grants(request, user)
+
+
+def _grantable(request: HttpRequest, role: str, unit_id: int, department: str) -> Unit:
+    """The unit, if the caller may give ``role`` there: a unit they manage, and no
+    administrative permission (accounts, configuration, audit) they do not hold themselves."""
+    if role not in Role.values:
+        raise invalid("role", role, f"无此角色：{role}", f"no such role: {role}")
+    unit = unit_for(request.user, unit_id, P.USERS_MANAGE)
+    if unit is None:
+        raise invalid("unit_id", unit_id, "不是您管理范围内的单位", "not a unit you manage")
+    _check_department(role, department)
+    extra = _beyond_caller(request, [role])
+    if extra:
+        raise invalid(
+            "role",
+            role,
+            f"不能授予超出本人权限的角色（{'、'.join(sorted(extra))}）",
+            f"you may not grant a role with permissions you lack ({', '.join(sorted(extra))})",
+        )
+    return unit
+
+
+def _beyond_caller(request: HttpRequest, roles: list[str]) -> set[str]:
+    return set(permissions_of(roles) & ADMINISTRATIVE) - set(permissions_of(roles_of(request.user)))
 
 
 def _check_department(role: str, department: str) -> None:
@@ -341,6 +414,76 @@ def grant_revoke(request: HttpRequest, body: RevokeIn) -> dict[str, Any]:
         )
         grant.delete()
     return _user_with_grants(request, grant.user)
+
+
+@router.post("/admin/users", response={201: UserOut, **ERRORS})
+def account_create(request: HttpRequest, body: AccountIn) -> tuple[int, dict[str, Any]]:
+    """A new account with its roles in units the caller manages and an initial password that
+    its owner must change at the first login. Nothing is created when any part is refused."""
+    require(request, P.USERS_MANAGE)
+    specs = [
+        GrantSpec(_grantable(request, g.role, g.unit_id, g.department), g.role, g.department)
+        for g in body.grants
+    ]
+    user = user_create(
+        actor=actor_of(request),
+        username=body.username,
+        full_name=body.full_name,
+        phone=body.phone,
+        password=body.password,
+        grants=specs,
+    )
+    return 201, _user_with_grants(request, user)
+
+
+@router.post("/admin/users/active", response={200: UserOut, **ERRORS})
+def account_active(request: HttpRequest, body: AccountActiveIn) -> dict[str, Any]:
+    """Deactivate an account (no login, no token) or reactivate it."""
+    require(request, P.USERS_MANAGE)
+    user = user_set_active(
+        actor=actor_of(request), user=managed_account(request, body.username), active=body.active
+    )
+    return _user_with_grants(request, user)
+
+
+@router.post("/admin/users/password", response={200: UserOut, **ERRORS})
+def account_password(request: HttpRequest, body: AccountPasswordIn) -> dict[str, Any]:
+    """Issue a new password (the project's rules apply); the owner changes it at the next login."""
+    require(request, P.USERS_MANAGE)
+    user = user_password_reset(
+        actor=actor_of(request), user=managed_account(request, body.username), password=body.password
+    )
+    return _user_with_grants(request, user)
+
+
+@router.post("/admin/users/unlock", response={200: UserOut, **ERRORS})
+def account_unlock(request: HttpRequest, body: AccountRefIn) -> dict[str, Any]:
+    """Lift the lock that failed logins put on the account before it ends."""
+    require(request, P.USERS_MANAGE)
+    user = managed_account(request, body.username)
+    if not user_unlock(actor=actor_of(request), user=user):
+        raise invalid("username", body.username, "该账号未被锁定", "the account is not locked")
+    return _user_with_grants(request, user)
+
+
+def managed_account(request: HttpRequest, username: str) -> User:
+    """An account the caller may manage: every grant it holds lies in the caller's units, and it
+    holds no administrative permission the caller lacks (nobody acts on a bigger account)."""
+    units = units_for(request.user, P.USERS_MANAGE)
+    user = User.objects.filter(username=username.strip()).first() if username.strip() else None
+    grants = list(user.assignments.values_list("unit_id", "role")) if user else []
+    inside = set(units.filter(pk__in=[unit for unit, _ in grants]).values_list("pk", flat=True))
+    if (
+        user is None
+        or not grants
+        or any(unit not in inside for unit, _ in grants)
+        or (user.is_superuser and not request.user.is_superuser)
+        or _beyond_caller(request, [role for _, role in grants])
+    ):
+        raise invalid(
+            "username", username, "无此账号或不在您的管理范围", "no such account among those you manage"
+        )
+    return user
 
 
 def _user_with_grants(request: HttpRequest, user: User) -> dict[str, Any]:
@@ -470,6 +613,36 @@ def fact_list(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for fact in FACTS.values()
     ]
+
+
+# ---------------------------------------------------------------- labels
+
+
+@router.put("/admin/labels", response={200: AdminLabelOut, **ERRORS})
+def label_edit(request: HttpRequest, body: LabelEditIn) -> Label:
+    """Change a label's name, description and (computed labels) condition; the condition is
+    validated with the path of each problem. Labels are not versioned with the rule sets: a
+    new condition applies from each household's next evaluation (``monitoring.labels``)."""
+    require(request, P.CONFIG_MANAGE)
+    label = Label.objects.filter(code=body.code).first()
+    if label is None:
+        raise invalid("code", body.code, f"没有标签「{body.code}」", f"no label {body.code!r}")
+    before = {"name": label.name, "description": label.description, "condition": label.condition}
+    with transaction.atomic():
+        label_update(label=label, name=body.name, description=body.description, condition=body.condition)
+        changes = {
+            key: [old, getattr(label, key)] for key, old in before.items() if getattr(label, key) != old
+        }
+        if changes:
+            audit_record(
+                actor=actor_of(request),
+                action="label_update",
+                object_type="monitoring.label",
+                object_id=label.code,
+                changes=changes,
+                request=request,
+            )
+    return label
 
 
 # ---------------------------------------------------------------- lines and deadlines

@@ -96,7 +96,13 @@ def label_taxonomy(request: HttpRequest) -> list[dict[str, Any]]:
                     "code": s.code,
                     "name": s.name,
                     "labels": [
-                        {"code": lb.code, "name": lb.name, "kind": lb.kind, "description": lb.description}
+                        {
+                            "code": lb.code,
+                            "name": lb.name,
+                            "kind": lb.kind,
+                            "description": lb.description,
+                            "condition": lb.condition,
+                        }
                         for lb in labels
                         if lb.subcategory_id == s.pk
                     ],

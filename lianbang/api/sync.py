@@ -40,7 +40,7 @@ class PushOut(Schema):
 @router.get("/sync/pull", response=PullOut)
 def pull(request: HttpRequest, cursor: datetime | None = None) -> dict[str, Any]:
     """All the caller's households the first time (no cursor), then what changed since."""
-    pulled = sync_pull(households=households_for(request.user), cursor=cursor)
+    pulled = sync_pull(households=households_for(request.user), cursor=cursor, user_id=request.user.pk)
     today = timezone.localdate()
     return {
         "cursor": pulled.cursor,

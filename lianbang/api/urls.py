@@ -22,6 +22,7 @@ from lianbang.api.cases import router as cases_router
 from lianbang.api.console import router as console_router
 from lianbang.api.dashboards import router as dashboards_router
 from lianbang.api.employment import router as employment_router
+from lianbang.api.grids import router as grids_router
 from lianbang.api.households import router as households_router
 from lianbang.api.limits import TokenRateThrottle
 from lianbang.api.monitoring import router as monitoring_router
@@ -51,6 +52,7 @@ for router in (
 ):
     api.add_router("", router)
 api.add_router("", admin_router)  # administration screens (lianbang/api/admin.py)
+api.add_router("", grids_router)  # micro-grids of a building (lianbang/api/grids.py)
 api.add_router("", dashboards_router)
 api.add_router("", employment_router)
 api.add_router("", console_router)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 
-from lianbang.common.errors import invalid
-from lianbang.org.models import PATH_SEPARATOR, Unit, path_prefix_q
+from lianbang.accounts.models import Assignment, Role, User
+from lianbang.audit.services import audit_record
+from lianbang.common.errors import ApplicationError, FieldProblem, invalid
+from lianbang.org.models import PATH_SEPARATOR, Building, MicroGrid, Unit, path_prefix_q
+from lianbang.registry.models import Household
+from lianbang.sync.scope import scope_exits_record
 
 
 def child_path(parent_path: str, pk: int) -> str:
@@ -72,3 +80,113 @@ def _check_parent_level(level: int, parent: Unit | None) -> None:
             f"上级单位层级应为「{expected}」",
             f"the parent must be a unit of level {level - 1}",
         )
+
+
+# ---------------------------------------------------------------- micro-grids (微网格)
+
+GRID_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,29}$")
+
+
+@transaction.atomic
+def grid_create(*, actor: User, building: Building, unit: Unit, code: str, name: str) -> MicroGrid:
+    """A new micro-grid in a building, under one of its branch's floor groups (楼层党小组)."""
+    code, name = code.strip(), name.strip()
+    problems = [*_grid_code_problems(code), *_grid_name_problems(name)]
+    if unit.level != Unit.Level.FLOOR_GROUP or unit.parent_id != building.branch_id:
+        problems.append(
+            FieldProblem(
+                "unit_id",
+                unit.pk,
+                "网格须归属该楼栋党支部下的楼层党小组",
+                "a grid belongs to a floor group of the building's party branch",
+            )
+        )
+    if problems:
+        raise ApplicationError("invalid_grid", "网格信息有误，未创建", "the grid was not created", problems)
+    grid = MicroGrid.objects.create(
+        unit=unit, building=building, code=code, name=name, region_code=building.region_code
+    )
+    _audit_grid(actor, grid, "grid_create", {"code": [None, code], "name": [None, name]})
+    return grid
+
+
+@transaction.atomic
+def grid_rename(*, actor: User, grid: MicroGrid, name: str) -> MicroGrid:
+    name = name.strip()
+    problems = _grid_name_problems(name)
+    if problems:
+        raise ApplicationError("invalid_grid", problems[0].message, problems[0].message_en, problems)
+    if name != grid.name:
+        _audit_grid(actor, grid, "grid_rename", {"name": [grid.name, name]})
+        grid.name = name
+        grid.save(update_fields=["name"])
+    return grid
+
+
+@transaction.atomic
+def grid_assign_worker(*, actor: User, grid: MicroGrid, worker: User | None) -> MicroGrid:
+    """Make ``worker`` (an active account holding the grid worker role at or above the grid's
+    unit) the grid's worker, or leave the grid without one. The scope follows at once: the
+    worker sees exactly the households of their grids (``accounts.scope``). The grid's
+    households are marked changed, so that they reach the new worker's phone at its next
+    incremental pull (``sync.pull`` selects by ``updated_at``); the previous worker's next pull
+    lists them as removed."""
+    if worker is not None:
+        _check_worker(grid, worker)
+    old = grid.worker
+    if (old.pk if old else None) == (worker.pk if worker else None):
+        return grid
+    grid.worker = worker
+    grid.save(update_fields=["worker"])
+    households = Household.objects.filter(grid=grid)
+    if old is not None:
+        scope_exits_record(user_id=old.pk, household_ids=households.values_list("pk", flat=True))
+    # Only the timestamp: the version is about the household's own fields (conflict checks).
+    households.update(updated_at=timezone.now())
+    _audit_grid(
+        actor,
+        grid,
+        "grid_worker",
+        {"worker": [old.username if old else None, worker.username if worker else None]},
+    )
+    return grid
+
+
+def _check_worker(grid: MicroGrid, worker: User) -> None:
+    roles = Assignment.objects.filter(user=worker, role=Role.GRID_WORKER).select_related("unit")
+    # The role held in the grid's unit or above it, or in another unit of the same branch.
+    branch = grid.building.branch.path
+    if not worker.is_active or not any(
+        grid.unit.path.startswith(a.unit.path) or a.unit.path.startswith(branch) for a in roles
+    ):
+        raise invalid(
+            "username",
+            worker.username,
+            "该账号不是此楼栋的在职网格员（须在本楼栋党支部或其上级有「网格员」任职）",
+            "not an active grid worker here (needs the grid worker role in this branch or above)",
+        )
+
+
+def _grid_code_problems(code: str) -> list[FieldProblem]:
+    if not GRID_CODE_PATTERN.match(code):
+        return [
+            FieldProblem(
+                "code",
+                code,
+                "网格编号应为1到30位字母、数字、- 或 _",
+                "a grid code has 1 to 30 letters, digits, - or _",
+            )
+        ]
+    if MicroGrid.objects.filter(code__iexact=code).exists():
+        return [FieldProblem("code", code, "该网格编号已存在", "this grid code is already taken")]
+    return []
+
+
+def _grid_name_problems(name: str) -> list[FieldProblem]:
+    if not name or len(name) > 100:
+        return [FieldProblem("name", name, "网格名称应为1到100个字", "a grid name has 1 to 100 characters")]
+    return []
+
+
+def _audit_grid(actor: User, grid: MicroGrid, action: str, changes: dict[str, Any]) -> None:
+    audit_record(actor=actor, action=action, object_type="org.microgrid", object_id=grid.pk, changes=changes)

@@ -31,6 +31,7 @@ from lianbang.registry.export import household_fields_to_document, member_to_doc
 from lianbang.registry.invariants import MemberFacts, check_household_members
 from lianbang.registry.models import Change, Event, Household, Income, Member, Visit
 from lianbang.registry.signals import household_changed
+from lianbang.sync.scope import scope_exits_record
 
 CENT = Decimal("0.01")
 Outcome = Literal["created", "updated", "unchanged"]
@@ -640,3 +641,55 @@ def event_record(
         actor,
     )
     return event
+
+
+@transaction.atomic
+def household_grid_move(*, households: list[Household], grid: MicroGrid, actor: User | None = None) -> int:
+    """Move households into another micro-grid of their own building (the grid's unit becomes
+        theirs). Each moved household gets a new version and ``updated_at``, so that the new grid's
+        worker receives it at their next incremental sync pull (and the old grid's worker finds it
+    under ``removed``); the light is not re-judged (where a
+        household is served changes no fact). Returns how many moved; all or none."""
+    rows = list(
+        Household.objects.select_for_update().filter(pk__in=[h.pk for h in households]).order_by("pk")
+    )
+    for household in rows:
+        _check_grid_move(household, grid)
+    moved = [h for h in rows if h.grid_id != grid.pk]
+    _record_scope_exits(moved, grid)
+    for household in moved:
+        diff = assign_fields(household, {"grid": grid, "unit": grid.unit})
+        household.save(update_fields=[*diff, "updated_at"])
+        household.version, household.updated_at = _next_version(household.pk)
+        _record(household, None, "household", Change.Action.MOVE, diff, actor, reason="grid_move")
+    return len(moved)
+
+
+def _record_scope_exits(moved: list[Household], grid: MicroGrid) -> None:
+    """The old grids' workers drop the households at their next pull (``sync.scope``)."""
+    workers = dict(
+        MicroGrid.objects.filter(pk__in={h.grid_id for h in moved}, worker__isnull=False).values_list(
+            "pk", "worker_id"
+        )
+    )
+    for household in moved:
+        worker_id = workers.get(household.grid_id) if household.grid_id is not None else None
+        if worker_id is not None and worker_id != grid.worker_id:
+            scope_exits_record(user_id=worker_id, household_ids=[household.pk])
+
+
+def _check_grid_move(household: Household, grid: MicroGrid) -> None:
+    if household.building_id != grid.building_id:
+        raise invalid(
+            "household_ids",
+            household.household_no,
+            f"户「{household.household_no}」不在该网格所在楼栋，只能在同一楼栋的网格间调整",
+            f"household {household.household_no!r} is in another building; grids change within a building",
+        )
+    if household.status != vocab.HouseholdStatus.ACTIVE:
+        raise invalid(
+            "household_ids",
+            household.household_no,
+            f"户「{household.household_no}」已不在册",
+            f"household {household.household_no!r} is no longer active",
+        )

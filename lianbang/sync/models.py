@@ -26,3 +26,21 @@ class SyncChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.uuid} {self.status}"
+
+
+class ScopeExit(models.Model):
+    """A household that left a user's scope (moved out of their micro-grid, or the grid given to
+    another worker): the user's next incremental pull lists it under ``removed`` so that the
+    phone drops its copy. Rows older than any cursor still in use can be pruned."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    household = models.ForeignKey("registry.Household", on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "离开范围的户"
+        verbose_name_plural = "离开范围的户"
+        indexes = [models.Index(fields=["user", "at"], name="scope_exit_user_time")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ↛ {self.household_id}"

@@ -21,6 +21,7 @@ from lianbang.registry.export import (
 )
 from lianbang.registry.models import Event, Household, Income, Member, Visit
 from lianbang.registry.vocab import HouseholdStatus
+from lianbang.sync.models import ScopeExit
 
 # Rows committed by a transaction that started before the previous pull may carry a timestamp
 # just before that pull's cursor; downloads overlap by this much and phones apply by version.
@@ -35,20 +36,35 @@ class Pull:
     removed: list[int]
 
 
-def sync_pull(*, households: QuerySet[Household], cursor: datetime | None) -> Pull:
-    """``households`` is the caller's scope; ``cursor`` the one returned by the previous pull."""
+def sync_pull(
+    *, households: QuerySet[Household], cursor: datetime | None, user_id: int | None = None
+) -> Pull:
+    """``households`` is the caller's scope; ``cursor`` the one returned by the previous pull.
+    ``removed`` holds the households that left the register, and those that left the scope of
+    ``user_id`` (``ScopeExit``: moved out of their grid, the grid given to someone else)."""
     now = timezone.now()
     changed = households
+    removed: list[int] = []
     if cursor is not None:
         since = cursor - OVERLAP
         changed = households.filter(Q(updated_at__gte=since) | Q(light__since__gte=since)).distinct()
+        removed = list(changed.exclude(status=HouseholdStatus.ACTIVE).values_list("pk", flat=True))
+        removed += _left_scope(households, user_id, since, set(removed))
     active = changed.filter(status=HouseholdStatus.ACTIVE)
-    removed = (
-        []
-        if cursor is None
-        else list(changed.exclude(status=HouseholdStatus.ACTIVE).values_list("pk", flat=True))
-    )
     return Pull(now.isoformat(), cursor is None, households_to_sync_documents(active), removed)
+
+
+def _left_scope(
+    households: QuerySet[Household], user_id: int | None, since: datetime, known: set[int]
+) -> list[int]:
+    if user_id is None:
+        return []
+    left = (
+        ScopeExit.objects.filter(user_id=user_id, at__gte=since)
+        .exclude(household_id__in=households.values("pk"))
+        .values_list("household_id", flat=True)
+    )
+    return sorted(set(left) - known)
 
 
 def households_to_sync_documents(households: QuerySet[Household]) -> list[dict[str, Any]]:

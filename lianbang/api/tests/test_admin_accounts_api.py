@@ -1,0 +1,170 @@
+"""Accounts without the Django admin: create with roles in the administrator's own units and an
+issued password, deactivate and reactivate, reset a password, unlock; audited, scoped, and a
+refusal creates or changes nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.test import Client
+from django.utils import timezone
+
+from lianbang.accounts.models import Assignment, LoginLock, Role, User
+from lianbang.accounts.tests.cast import PASSWORD, Cast, logged_in, make_user
+from lianbang.accounts.tests.cast import cast as cast  # the fixture, re-exported
+from lianbang.accounts.tests.cast import fast_passwords as fast_passwords
+from lianbang.audit.models import AuditEntry
+
+NEW_PASSWORD = "Chushi#2026x"
+
+
+def _post(client: Client, path: str, body: dict[str, Any]) -> Any:
+    return client.post(f"/api/v1{path}", body, content_type="application/json")
+
+
+def _account(cast: Cast, **overrides: Any) -> dict[str, Any]:
+    return {
+        "username": "wangwu",
+        "full_name": "王五",
+        "phone": "138 0013 8000",
+        "password": NEW_PASSWORD,
+        "grants": [{"unit_id": cast.tree.floor_group.pk, "role": "grid_worker"}],
+    } | overrides
+
+
+def test_an_administrator_creates_an_account_that_must_change_its_password(cast: Cast) -> None:
+    client = logged_in(cast.user(Role.DISTRICT_ADMIN))
+
+    response = _post(client, "/admin/users", _account(cast))
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["must_change_password"] is True and body["phone"] == "138****8000"
+    assert [g["role"] for g in body["grants"]] == ["grid_worker"]
+    user = User.objects.get(username="wangwu")
+    assert user.check_password(NEW_PASSWORD) and user.password_changed_at is None
+    assert user.phone == "13800138000"
+    assert AuditEntry.objects.filter(action="user_create", object_id=str(user.pk)).count() == 1
+    login = Client().post("/login/", {"username": "wangwu", "password": NEW_PASSWORD})
+    assert login.status_code == 302 and login["Location"] == "/login/password/"
+
+
+def test_a_duplicate_name_a_weak_password_and_a_bad_phone_are_named(cast: Cast) -> None:
+    client = logged_in(cast.user(Role.DISTRICT_ADMIN))
+
+    duplicate = _post(client, "/admin/users", _account(cast, username="GridWorker"))
+    weak = _post(client, "/admin/users", _account(cast, password="abcdefgh"))
+    phone = _post(client, "/admin/users", _account(cast, phone="12345"))
+
+    assert duplicate.status_code == 400 and "username" in duplicate.json()["fields"]
+    assert "已存在" in duplicate.json()["fields"]["username"]["message"]
+    assert weak.status_code == 400 and weak.json()["fields"]["password"]["value"] == "***"
+    assert "too weak" in weak.json()["fields"]["password"]["message_en"]
+    assert phone.status_code == 400 and "phone" in phone.json()["fields"]
+    assert not User.objects.filter(username="wangwu").exists()
+    assert not AuditEntry.objects.filter(action="user_create").exists()
+
+
+def test_nobody_creates_an_account_outside_their_units_or_above_their_rights(cast: Cast) -> None:
+    community = make_user("commadmin", Role.DISTRICT_ADMIN, cast.tree.community)
+    client = logged_in(community)
+
+    outside = _post(
+        client, "/admin/users", _account(cast, grants=[{"unit_id": cast.street2.pk, "role": "grid_worker"}])
+    )
+    higher = _post(
+        client,
+        "/admin/users",
+        _account(cast, grants=[{"unit_id": cast.tree.area.pk, "role": "system_admin"}]),
+    )
+
+    assert outside.status_code == 400 and "unit_id" in outside.json()["fields"]
+    assert higher.status_code == 400 and "config.manage" in higher.json()["message"]
+    assert not User.objects.filter(username="wangwu").exists()
+
+
+def test_an_account_is_deactivated_and_reactivated_with_audit(cast: Cast) -> None:
+    worker = cast.user(Role.GRID_WORKER)
+    client = logged_in(cast.user(Role.DISTRICT_ADMIN))
+
+    off = _post(client, "/admin/users/active", {"username": worker.username, "active": False})
+    refused = Client().post("/login/", {"username": worker.username, "password": PASSWORD})
+    on = _post(client, "/admin/users/active", {"username": worker.username, "active": True})
+
+    assert off.status_code == 200 and off.json()["is_active"] is False
+    assert refused.status_code == 400  # the login form again with its error, not a redirect
+    assert on.status_code == 200 and on.json()["is_active"] is True
+    actions = list(AuditEntry.objects.filter(action__startswith="user_").values_list("action", flat=True))
+    assert actions == ["user_deactivate", "user_activate"]
+
+
+def test_no_one_manages_themselves_out_or_an_account_outside_their_units(cast: Cast) -> None:
+    admin = cast.user(Role.DISTRICT_ADMIN)
+    make_user("stranger", Role.GRID_WORKER, cast.district2)
+    client = logged_in(admin)
+
+    own = _post(client, "/admin/users/active", {"username": admin.username, "active": False})
+    stranger = _post(client, "/admin/users/password", {"username": "stranger", "password": NEW_PASSWORD})
+    bigger = _post(
+        logged_in(make_user("commadmin", Role.DISTRICT_ADMIN, cast.tree.community)),
+        "/admin/users/active",
+        {"username": cast.user(Role.SYSTEM_ADMIN).username, "active": False},
+    )
+
+    assert own.status_code == 400 and "username" in own.json()["fields"]
+    assert stranger.status_code == 400 and "username" in stranger.json()["fields"]
+    assert bigger.status_code == 400
+    assert User.objects.get(pk=admin.pk).is_active
+    assert User.objects.get(username="stranger").check_password(PASSWORD)
+
+
+def test_a_reset_password_must_be_changed_again_at_login(cast: Cast) -> None:
+    worker = cast.user(Role.GRID_WORKER)
+    User.objects.filter(pk=worker.pk).update(password_changed_at=timezone.now())
+    client = logged_in(cast.user(Role.DISTRICT_ADMIN))
+
+    weak = _post(client, "/admin/users/password", {"username": worker.username, "password": "12345678"})
+    reset = _post(client, "/admin/users/password", {"username": worker.username, "password": NEW_PASSWORD})
+
+    assert weak.status_code == 400 and "password" in weak.json()["fields"]
+    assert reset.status_code == 200 and reset.json()["must_change_password"] is True
+    worker.refresh_from_db()
+    assert worker.check_password(NEW_PASSWORD) and worker.password_changed_at is None
+    login = Client().post("/login/", {"username": worker.username, "password": NEW_PASSWORD})
+    assert login["Location"] == "/login/password/"
+
+
+def test_a_locked_account_is_unlocked_and_can_log_in_again(cast: Cast) -> None:
+    worker = cast.user(Role.GRID_WORKER)
+    for _ in range(5):
+        Client().post("/login/", {"username": worker.username, "password": "wrong-Pass1"})
+    assert LoginLock.objects.get(kind="account", key=worker.username).locked_until is not None
+    client = logged_in(cast.user(Role.DISTRICT_ADMIN))
+    listed = client.get("/api/v1/admin/users", {"q": worker.username}).json()["items"][0]
+
+    response = _post(client, "/admin/users/unlock", {"username": worker.username})
+    again = _post(client, "/admin/users/unlock", {"username": worker.username})
+
+    assert listed["locked_until"] is not None
+    assert response.status_code == 200 and response.json()["locked_until"] is None
+    assert again.status_code == 400 and "未被锁定" in again.json()["message"]
+    assert AuditEntry.objects.filter(action="unlock", object_id=worker.username).count() == 1
+    # Another address than the one that failed (the IP keeps its own lock).
+    login = Client(REMOTE_ADDR="10.0.0.9").post(
+        "/login/", {"username": worker.username, "password": PASSWORD}
+    )
+    assert login.status_code == 302
+
+
+def test_a_lock_that_has_ended_is_not_listed(cast: Cast) -> None:
+    worker = cast.user(Role.GRID_WORKER)
+    LoginLock.objects.create(
+        kind="account", key=worker.username, locked_until=timezone.now() - timedelta(minutes=1)
+    )
+    client = logged_in(cast.user(Role.DISTRICT_ADMIN))
+
+    listed = client.get("/api/v1/admin/users", {"q": worker.username}).json()["items"][0]
+
+    assert listed["locked_until"] is None
+    assert Assignment.objects.filter(user=worker).exists()
