@@ -410,7 +410,7 @@ _SERVED = {"households": "/api/v1/households", "people": "/api/v1/people", "case
 _SERVED_FILTERS = {
     "households": set(HOUSEHOLD_FILTERS),
     "people": {"unit_id", "building_id", "grid_id", "age_band", "label", "employment", "light"},
-    "cases": {"unit_id", "open", "overdue"},
+    "cases": {"unit_id", "building_id", "grid_id", "open", "overdue", "state", "closed_in"},
 }
 
 

@@ -224,16 +224,40 @@ def _placed(
             raise _not_found("unit_id", query.unit_id, "单位", "unit")
         rows = rows.filter(path_prefix_q(unit.path, "unit__path"))
     if query.building_id is not None:
-        building = Building.objects.filter(pk=query.building_id).first()
-        if building is None or not _visible(user, permission, building.branch_id, Q(building=building)):
-            raise _not_found("building_id", query.building_id, "楼栋", "building")
-        rows = rows.filter(building_id=building.pk)
+        rows = rows.filter(building_id=building_in_scope(user, query.building_id, permission).pk)
     if query.grid_id is not None:
-        grid = MicroGrid.objects.filter(pk=query.grid_id).first()
-        if grid is None or not _visible(user, permission, grid.unit_id, Q(grid=grid)):
-            raise _not_found("grid_id", query.grid_id, "网格", "micro-grid")
-        rows = rows.filter(grid_id=grid.pk)
+        rows = rows.filter(grid_id=grid_in_scope(user, query.grid_id, permission).pk)
     return rows
+
+
+def building_in_scope(user: Any, building_id: int, permission: str = Permission.HOUSEHOLD_VIEW) -> Building:
+    """The building, if the caller sees it; else a 404 naming ``building_id``."""
+    building = Building.objects.filter(pk=building_id).first()
+    if building is None or not _visible(user, permission, building.branch_id, Q(building=building)):
+        raise _not_found("building_id", building_id, "楼栋", "building")
+    return building
+
+
+def grid_in_scope(user: Any, grid_id: int, permission: str = Permission.HOUSEHOLD_VIEW) -> MicroGrid:
+    """The micro-grid, if the caller sees it; else a 404 naming ``grid_id``."""
+    grid = MicroGrid.objects.filter(pk=grid_id).first()
+    if grid is None or not _visible(user, permission, grid.unit_id, Q(grid=grid)):
+        raise _not_found("grid_id", grid_id, "网格", "micro-grid")
+    return grid
+
+
+def month_bounds(field: str, month: str) -> tuple[datetime, datetime]:
+    """The first moment of a ``YYYY-MM`` month and of the next (local time); a bad month is a
+    400 naming ``field``."""
+    try:
+        _month(month)
+    except _Bad as bad:
+        raise ApplicationError(
+            "invalid", bad.zh, bad.en, [FieldProblem(field, month, bad.zh, bad.en)]
+        ) from None
+    year, number = (int(part) for part in month.split("-"))
+    start = timezone.make_aware(datetime(year, number, 1))
+    return start, timezone.make_aware(datetime(year + number // 12, number % 12 + 1, 1))
 
 
 def _visible(user: Any, permission: str, unit_id: int, holds: Q) -> bool:
@@ -285,9 +309,7 @@ def _rule_codes(rule: str | None, risk_type: str | None) -> list[str] | None:
 def _rises(month: str) -> QuerySet[LightChange]:
     """Light changes of the month that count as a new risk on the dashboard (green or none →
     yellow or red; ``dashboards.compute._new_risks``)."""
-    year, number = (int(part) for part in month.split("-"))
-    start = timezone.make_aware(datetime(year, number, 1))
-    end = timezone.make_aware(datetime(year + number // 12, number % 12 + 1, 1))
+    start, end = month_bounds("light_rose_in", month)
     return LightChange.objects.filter(
         Q(changed_at__gte=start, changed_at__lt=end) & Q(changed_at__lte=timezone.now()),
         household=OuterRef("pk"),

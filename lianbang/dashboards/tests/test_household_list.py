@@ -155,9 +155,32 @@ def test_every_household_figure_clicks_through_to_a_list_with_as_many_rows(distr
         link = node["links"][key]
         assert link["href"], f"{key} is not served: {link}"
         assert len(_all(client, "/api/v1/households", link["query"], limit=200)) == figure, key
+    cases = {
+        "open_cases": node["cases"]["open"],
+        "overdue_cases": node["cases"]["overdue"],
+        "eliminated": node["risks_this_month"]["eliminated"],
+    }
+    assert cases["open_cases"] > 0
+    for key, figure in cases.items():
+        assert len(_all(client, "/api/v1/cases", node["links"][key]["query"], limit=200)) == figure, key
     for key, link in node["links"].items():
-        if link["list"] in ("households", "people"):
-            assert link["href"] is not None, f"{key} links to a filter the list does not serve: {link}"
+        assert link["href"] is not None, f"{key} links to a filter the list does not serve: {link}"
+    assert all(link["href"] for link in body["child_links"].values())
+    group = Unit.objects.filter(level=Unit.Level.FLOOR_GROUP).order_by("pk").first()
+    assert group is not None
+    below = _get(client, f"/api/v1/dashboard/children?unit={group.pk}")  # micro-grids
+    assert below["by"] == "grid" and all(link["href"] for link in below["child_links"].values())
+    grid = below["children"][0]
+    query = {
+        k: str(v).replace("{id}", str(grid["node"]["id"]))
+        for k, v in below["child_links"]["red"]["query"].items()
+    }
+    assert len(_all(client, "/api/v1/households", query)) == grid["lights"]["red"]
+    query = {
+        k: str(v).replace("{id}", str(grid["node"]["id"]))
+        for k, v in below["child_links"]["open_cases"]["query"].items()
+    }
+    assert len(_all(client, "/api/v1/cases", query)) == grid["cases"]["open"]
 
 
 def test_the_grid_and_building_filters_give_that_grid_and_building(district: Unit) -> None:
@@ -198,6 +221,7 @@ def test_bad_filter_values_are_refused_naming_each_field(district: Unit) -> None
         "message_en": "one of red, yellow, green, none",
     }
     assert _get(client, "/api/v1/people?sort=name", 400)["fields"]["sort"]["value"] == "name"
+    assert _get(client, "/api/v1/cases?closed_in=2026-1", 400)["fields"]["closed_in"]["value"] == "2026-1"
     stale = _get(client, "/api/v1/households?sort=light&limit=2")["next_cursor"]
     assert _get(client, f"/api/v1/households?sort=income&cursor={stale}", 400)["fields"]["cursor"]
 
