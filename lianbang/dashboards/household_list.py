@@ -42,6 +42,7 @@ from lianbang.registry.vocab import HouseholdStatus, MemberStatus
 LIGHTS = ("red", "yellow", "green", "none")
 # sort name → how the cursor carries its value (text, int, float or an aware datetime).
 SORT_KEYS = {
+    "id": "int",
     "household_no": "text",
     "light": "int",
     "income": "float",
@@ -322,6 +323,8 @@ def sort_expression(key: str) -> Any:
     """The expression a household list sorts on; never NULL, so that keyset paging holds."""
     if key == "household_no":
         return F("household_no")
+    if key == "id":
+        return F("pk")
     if key == "updated_at":
         return F("updated_at")
     if key == "light":

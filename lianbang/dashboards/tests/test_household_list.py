@@ -82,6 +82,8 @@ def _expected(sort: str) -> list[int]:
         elif key_name == "last_visit":
             last = h.visits.order_by("-visited_at").first()
             keys[h.pk] = last.visited_at.timestamp() if last else float("-inf")
+        elif key_name == "id":
+            keys[h.pk] = h.pk
         elif key_name == "updated_at":
             keys[h.pk] = h.updated_at
         else:
@@ -90,7 +92,7 @@ def _expected(sort: str) -> list[int]:
     return ordered[::-1] if sort.startswith("-") else ordered
 
 
-SORTS = ["household_no", "light", "income", "last_visit", "updated_at"]
+SORTS = ["household_no", "light", "income", "last_visit", "updated_at", "id"]
 
 
 @pytest.mark.parametrize("sort", SORTS + [f"-{s}" for s in SORTS])
