@@ -219,8 +219,10 @@ def households_listed(
 def _placed(
     user: Any, rows: QuerySet[Household], query: HouseholdQuery, permission: str
 ) -> QuerySet[Household]:
+    """Unit subtree, building, micro-grid: each looked up in the caller's scope (a 404 naming the
+    field outside it); the rows themselves are already scoped for ``permission``."""
     if query.unit_id is not None:
-        unit = unit_for(user, query.unit_id, permission) or unit_for(user, query.unit_id)
+        unit = unit_for(user, query.unit_id)
         if unit is None:
             raise _not_found("unit_id", query.unit_id, "单位", "unit")
         rows = rows.filter(path_prefix_q(unit.path, "unit__path"))
