@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from lianbang.accounts.models import Role
 from lianbang.accounts.tests.cast import PASSWORD, make_user
+from lianbang.audit.models import Action, AuditEntry
 from lianbang.cases.models import Case
 from lianbang.cases.services.opening import cases_open_pending
 from lianbang.conftest import Tree
@@ -118,6 +119,13 @@ def test_an_officer_clicks_the_red_figure_sorts_and_drills_to_a_policy(  # type:
     )
     crumbs = page.locator("[data-test=breadcrumb]").inner_text()
     assert tree.community.name in crumbs and poorer.household_no in crumbs and head.name in crumbs
+    page.click("[data-test=reveal-id_number]")
+    page.fill("[data-test=reveal-reason]", "核对本人身份")
+    page.click("[data-test=reveal-confirm]")
+    page.locator("[data-test=person-id_number]", has_text=head.id_number).wait_for()
+    assert AuditEntry.objects.filter(
+        action=Action.REVEAL, reason="核对本人身份", object_id=str(head.pk)
+    ).exists()
     screenshot(page, "console-member")
 
     page.locator("[data-test=matter-link]", has_text=case.title).click()
