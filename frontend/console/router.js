@@ -32,5 +32,9 @@ export const router = createRouter({
     { path: '/households', name: 'households', component: () => import('./pages/drill/HouseholdList.vue') },
     { path: '/households/:id(\\d+)', name: 'household', component: () => import('./pages/drill/HouseholdFile.vue'), props: (r) => ({ householdId: Number(r.params.id) }) },
     { path: '/people', name: 'people', component: () => import('./pages/drill/PeopleList.vue') },
+    // 提户知人 → 提人知事 → 提事知情 → 提情知策 (console-drill).
+    { path: '/members/:id(\\d+)', name: 'member', component: () => import('./pages/drill/MemberPage.vue'), props: (r) => ({ memberId: Number(r.params.id) }) },
+    { path: '/members/:id(\\d+)/matters/:caseId(\\d+)', name: 'member-situation', component: () => import('./pages/drill/SituationPage.vue'), props: (r) => ({ memberId: Number(r.params.id), caseId: Number(r.params.caseId) }) },
+    { path: '/members/:id(\\d+)/matters/:caseId(\\d+)/policies', name: 'member-policies', component: () => import('./pages/drill/PolicyFitPage.vue'), props: (r) => ({ memberId: Number(r.params.id), caseId: Number(r.params.caseId) }) },
   ],
 })

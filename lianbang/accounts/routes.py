@@ -167,6 +167,9 @@ RULES: dict[str, RouteRule] = {
     "GET /api/v1/health": PUBLIC,
     "GET /api/v1/me": RouteRule(Access.LOGIN),
     "GET /api/v1/households": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.LIST),
+    "POST /api/v1/households/export": RouteRule(Access.PERMISSION, P.EXPORT),
+    "GET /api/v1/members/{member_id}": _household_view,
+    "GET /api/v1/cases/{case_id}/situation": _case_view,
     "GET /api/v1/households/{household_id}": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.HOUSEHOLD),
     "POST /api/v1/households/{household_id}/reveal": RouteRule(
         Access.PERMISSION, P.SENSITIVE_REVEAL, Scope.HOUSEHOLD

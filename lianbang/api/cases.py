@@ -65,6 +65,7 @@ from lianbang.cases.services.transitions import case_transition
 from lianbang.cases.vocab import AlertStatus, CaseKind, Channel, Level, RiskType
 from lianbang.cases.workflow import workflow_of
 from lianbang.common.errors import ApplicationError, FieldProblem, invalid
+from lianbang.dashboards.household_list import building_in_scope, grid_in_scope, month_bounds
 from lianbang.org.models import Unit, path_prefix_q
 
 router = Router(tags=["cases"])
@@ -332,16 +333,27 @@ def case_list(
     overdue: bool | None = None,
     due_within_hours: int | None = None,
     open: bool | None = None,
+    building_id: int | None = None,
+    grid_id: int | None = None,
+    closed_in: str | None = None,
     sort: str = "-opened_at",
     cursor: str | None = None,
     limit: int = 50,
 ) -> dict[str, Any]:
-    """Risk cases in the caller's scope: unit subtree, state, level, risk type, assigned to me,
-    overdue (an open step past its deadline), due within the next N hours, open or closed;
-    sorted by ``-opened_at`` (default), ``opened_at``, ``-id`` or ``id``; a page at a time."""
+    """Risk cases in the caller's scope: unit subtree, building or micro-grid of the household,
+    state, level, risk type, assigned to me, overdue (an open step past its deadline), due
+    within the next N hours, open or closed, closed in a month (``YYYY-MM``); sorted by
+    ``-opened_at`` (default), ``opened_at``, ``-id`` or ``id``; a page at a time."""
     now = current()
     rows = cases_visible_to(request.user).filter(kind=CaseKind.RISK)
     rows = rows.filter(_unit_filter(request, unit_id, "unit__path"))
+    if building_id is not None:
+        rows = rows.filter(household__building=building_in_scope(request.user, building_id))
+    if grid_id is not None:
+        rows = rows.filter(household__grid=grid_in_scope(request.user, grid_id))
+    if closed_in is not None:
+        start, end = month_bounds("closed_in", closed_in)
+        rows = rows.filter(closed_at__gte=start, closed_at__lt=end)
     _one_of("state", state, [s.code for s in workflow_of(CaseKind.RISK).states])
     _one_of("level", level, [Level.RED, Level.YELLOW])
     _one_of("sort", sort, sorted(CASE_SORTS))

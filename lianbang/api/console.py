@@ -69,7 +69,7 @@ def household_file(request: HttpRequest, household_id: int) -> dict[str, Any]:
     household = household_in_scope(request, household_id)
     return {
         "members": _members(household),
-        "label_groups": _label_groups(household),
+        "label_groups": label_groups(household),
         "incomes": _incomes(household),
     }
 
@@ -89,7 +89,7 @@ def _members(household: Household) -> list[dict[str, Any]]:
     return rows
 
 
-def _label_groups(household: Household) -> list[dict[str, Any]]:
+def label_groups(household: Household) -> list[dict[str, Any]]:
     held = household.labels.select_related("label__subcategory__parent").order_by(
         "label__subcategory__parent__position", "label__subcategory__position", "label__position"
     )

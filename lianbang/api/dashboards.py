@@ -19,11 +19,12 @@ from pydantic import BaseModel, ConfigDict
 
 from lianbang.accounts.models import Permission
 from lianbang.accounts.scope import has_permission, root_units, unit_for
-from lianbang.api.pagination import page
+from lianbang.api.pagination import keyed_page
 from lianbang.common.errors import ApplicationError, invalid
 from lianbang.dashboards import lightmap, selectors
 from lianbang.dashboards.compute import CHILDREN_LABELS, ELDERLY_LABELS
-from lianbang.dashboards.people import people, person_row
+from lianbang.dashboards.household_list import FIELDS as HOUSEHOLD_FILTERS
+from lianbang.dashboards.people import people, people_sorted, person_row
 from lianbang.dashboards.selectors import NodeFigures, NodeInfo
 from lianbang.dashboards.services import moment_at
 from lianbang.org.models import Unit
@@ -294,10 +295,12 @@ def people_list(
     label: str | None = None,
     employment: str | None = None,
     light: str | None = None,
+    sort: str = "id",
     cursor: str | None = None,
     limit: int = 50,
 ) -> dict[str, Any]:
-    """Members of the caller's households, masked, filtered, a page at a time (by id)."""
+    """Members of the caller's households, masked, filtered, sorted (``id``, ``age``, ``-age``,
+    ``household``, ``-household``; ties by id), a page at a time."""
     moment = moment_at()
     scope = _unit(request, unit_id) if unit_id is not None else None
     rows = people(
@@ -311,7 +314,11 @@ def people_list(
         employment=employment,
         light=light,
     )
-    return page(rows, cursor=cursor, limit=limit, render=lambda m: person_row(m, moment), order="pk")
+    rows, kind, descending = people_sorted(rows, sort)
+    render = lambda m: person_row(m, moment)  # noqa: E731
+    return keyed_page(
+        rows, sort=sort, kind=kind, descending=descending, cursor=cursor, limit=limit, render=render
+    )
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -401,15 +408,14 @@ def figures_out(f: NodeFigures, *, with_links: bool = True) -> dict[str, Any]:
 _SERVED = {"households": "/api/v1/households", "people": "/api/v1/people", "cases": "/api/v1/cases"}
 # Filters the served lists understand (others are for the console's own pages).
 _SERVED_FILTERS = {
-    "households": {"unit_id", "light", "label"},
+    "households": set(HOUSEHOLD_FILTERS),
     "people": {"unit_id", "building_id", "grid_id", "age_band", "label", "employment", "light"},
-    "cases": {"unit_id", "open", "overdue"},
+    "cases": {"unit_id", "building_id", "grid_id", "open", "overdue", "state", "closed_in"},
 }
 
 
 def _link(list_name: str, **query: str) -> dict[str, Any]:
     served = list_name in _SERVED and set(query) <= _SERVED_FILTERS[list_name]
-    served = served and not (list_name == "households" and query.get("light") == "none")
     href = f"{_SERVED[list_name]}?{urlencode(query, safe='{}')}" if served else None
     return {"list": list_name, "href": href, "query": query}
 

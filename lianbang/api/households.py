@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Body, Router, Schema
+from ninja import Body, Field, Query, Router, Schema
 
 from lianbang.accounts.masking import mask_event_document, mask_household_document, mask_value
 from lianbang.accounts.models import Permission, User
-from lianbang.accounts.scope import has_permission, household_for, households_for, unit_for
-from lianbang.api.pagination import page
+from lianbang.accounts.scope import has_permission, household_for, households_for
+from lianbang.api.pagination import keyed_page, page
 from lianbang.api.schemas import StrictIn
 from lianbang.audit.services import audit_record
-from lianbang.common.errors import ApplicationError, FieldProblem
+from lianbang.common.errors import ApplicationError
+from lianbang.dashboards.household_list import SORT_KEYS, SORTS, HouseholdQuery, households_listed
 from lianbang.monitoring.labels import household_label_clear, household_label_set
-from lianbang.monitoring.models import HouseholdLight, Label, LightChange, Rule
-from lianbang.org.models import path_prefix_q
+from lianbang.monitoring.models import HouseholdLight, Label, LightChange
 from lianbang.registry.export import event_to_document, household_to_document, income_to_document
 from lianbang.registry.models import Event, Household, Member, Visit
 from lianbang.registry.services import (
@@ -31,6 +31,7 @@ from lianbang.registry.services import (
     member_update,
     visit_record,
 )
+from lianbang.transfer.tasks import household_list_export_start
 
 router = Router(tags=["households"])
 
@@ -147,6 +148,8 @@ class HouseholdRowOut(Schema):
     version: int
     light: str | None
     rules: list[str]
+    per_capita: Decimal | None
+    last_visited_at: datetime | None
     updated_at: datetime
 
 
@@ -155,76 +158,62 @@ class HouseholdPageOut(Schema):
     next_cursor: str | None
 
 
-SORTS = {"id": "pk", "-id": "-pk", "household_no": "household_no", "-household_no": "-household_no"}
+class HouseholdListQuery(Schema):
+    """The household list's filters and sort as a query string carries them (every value is
+    checked by ``dashboards.household_list.HouseholdQuery.parse``)."""
+
+    unit_id: str | None = None
+    building_id: str | None = None
+    grid_id: str | None = None
+    light: str | None = Field(None, description="red, yellow, green or none (not judged)")
+    label: str | None = None
+    rule: str | None = None
+    risk_type: str | None = None
+    updated_since: str | None = Field(None, description="a date or an ISO time")
+    light_rose_in: str | None = Field(None, description="YYYY-MM: the light rose to yellow or red that month")
+    has_income: str | None = Field(None, description="true or false: has an income record")
+    sort: str | None = Field(None, description=f"one of {', '.join(SORTS)}")
 
 
 @router.get("/households", response=HouseholdPageOut)
 def household_list(
     request: HttpRequest,
-    unit_id: int | None = None,
-    light: str | None = None,
-    label: str | None = None,
-    rule: str | None = None,
-    risk_type: str | None = None,
-    updated_since: datetime | None = None,
-    sort: str = "household_no",
+    filters: Query[HouseholdListQuery],
     cursor: str | None = None,
     limit: int = 50,
 ) -> dict[str, Any]:
-    """The caller's households, filtered (unit subtree, light, label, rule or risk type, changed
-    since) and sorted (``household_no``, ``-household_no``, ``id``, ``-id``), a page at a time."""
-    rows = households_for(request.user).filter(status="active").select_related("grid", "building", "light")
-    rows = _filtered(request, rows, unit_id, light, label, _rule_codes(rule, risk_type), updated_since)
-    if sort not in SORTS:
-        raise ApplicationError(
-            "invalid",
-            "排序方式无效",
-            "unknown sort",
-            [FieldProblem("sort", sort, f"可选：{'、'.join(SORTS)}", f"one of {', '.join(SORTS)}")],
-        )
-    return page(rows, cursor=cursor, limit=limit, render=_row, order=SORTS[sort])
+    """The caller's households, filtered (unit, building or grid, light, label, rule or risk
+    type, changed since, light rose in a month, has income) and sorted (light, per-capita net
+    income, last visit, updated at, household number; ``-`` for descending; ties by id), a page
+    at a time."""
+    query = HouseholdQuery.parse(filters.dict())
+    rows = households_listed(request.user, query, figures=True).select_related("grid", "light")
+    return keyed_page(
+        rows,
+        sort=query.sort,
+        kind=SORT_KEYS[query.sort.lstrip("-")],
+        descending=query.sort.startswith("-"),
+        cursor=cursor,
+        limit=limit,
+        render=_row,
+    )
 
 
-def _filtered(
-    request: HttpRequest,
-    rows: QuerySet[Household],
-    unit_id: int | None,
-    light: str | None,
-    label: str | None,
-    rules: list[str] | None,
-    since: datetime | None,
-) -> QuerySet[Household]:
-    if unit_id is not None:
-        unit = unit_for(request.user, unit_id)
-        if unit is None:
-            raise ApplicationError(
-                "not_found", "找不到该单位或无权访问", "no such unit in your scope", status=404
-            )
-        rows = rows.filter(path_prefix_q(unit.path, "unit__path"))
-    if light is not None:
-        rows = rows.filter(light__color=light)
-    if label is not None:
-        rows = rows.filter(labels__label__code=label)
-    if rules is not None:
-        matches = Q(pk__in=[])
-        for code in rules:
-            matches |= Q(light__rules__icontains=f'"{code}"')
-        rows = rows.filter(matches)
-    if since is not None:
-        rows = rows.filter(Q(updated_at__gte=since) | Q(light__since__gte=since))
-    return rows.distinct() if label is not None or since is not None else rows
+class ExportStartedOut(Schema):
+    job_id: int
+    status: str
+    url: str
 
 
-def _rule_codes(rule: str | None, risk_type: str | None) -> list[str] | None:
-    """Rule codes to filter on: one code, or every active rule of a risk type (e.g. 因病)."""
-    if rule is None and risk_type is None:
-        return None
-    rules = Rule.objects.filter(rule_set__status="active")
-    if rule is not None:
-        rules = rules.filter(code=rule)
-    if risk_type is not None:
-        rules = rules.filter(risk_type=risk_type)
-    return list(rules.values_list("code", flat=True))
+@router.post("/households/export", response={201: ExportStartedOut})
+def household_export(request: HttpRequest, filters: HouseholdListQuery) -> tuple[int, dict[str, Any]]:
+    """Export the list as it is filtered and sorted to Excel through a transfer job (masked,
+    audited); ``url`` is the job's page, where the file is downloaded when it is done."""
+    require(request, Permission.EXPORT)
+    query = HouseholdQuery.parse(filters.dict())
+    households_listed(request.user, query, permission=Permission.EXPORT).exists()  # 404 / 400 now
+    job = household_list_export_start(actor=actor_of(request), query=query)
+    return 201, {"job_id": job.pk, "status": job.status, "url": f"/transfer/jobs/{job.pk}/"}
 
 
 def _row(household: Household) -> dict[str, Any]:
@@ -240,8 +229,14 @@ def _row(household: Household) -> dict[str, Any]:
         "version": household.version,
         "light": light.color if light else None,
         "rules": light.rules if light else [],
+        "per_capita": _money(getattr(household, "per_capita", None)),
+        "last_visited_at": getattr(household, "last_visited_at", None),
         "updated_at": household.updated_at,
     }
+
+
+def _money(value: float | None) -> Decimal | None:
+    return Decimal(value).quantize(Decimal("0.01")) if value is not None else None
 
 
 @router.get("/households/{household_id}", response=dict[str, Any])

@@ -21,6 +21,7 @@ from lianbang.api.care import router as care_router
 from lianbang.api.cases import router as cases_router
 from lianbang.api.console import router as console_router
 from lianbang.api.dashboards import router as dashboards_router
+from lianbang.api.drill import router as drill_router
 from lianbang.api.employment import router as employment_router
 from lianbang.api.grids import router as grids_router
 from lianbang.api.households import router as households_router
@@ -56,6 +57,7 @@ api.add_router("", grids_router)  # micro-grids of a building (lianbang/api/grid
 api.add_router("", dashboards_router)
 api.add_router("", employment_router)
 api.add_router("", console_router)
+api.add_router("", drill_router)  # person, matter situation (lianbang/api/drill.py)
 
 
 class HealthOut(Schema):

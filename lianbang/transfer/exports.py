@@ -172,7 +172,7 @@ def members_export(
     count = write_rows(
         path, "成员名单", MEMBER_COLUMNS, rows, masked=masked, today=today, progress=progress, total=total
     )
-    _audit(actor, "members", count, masked, list_filter)
+    _audit(actor, "members", count, masked, list_filter.__dict__)
     return count
 
 
@@ -194,20 +194,21 @@ def households_export(
     masked: bool = True,
     today: date | None = None,
     progress: Progress | None = None,
+    audit_filter: dict[str, Any] | None = None,
 ) -> int:
+    """The households matching the filter, one row each, in the order ``households`` already
+    has (the console list's sort), else by 户编号."""
     list_filter = list_filter or ListFilter()
-    chosen = (
-        list_filter.households(households)
-        .select_related("unit", "building", "light")
-        .order_by("household_no")
-    )
+    chosen = list_filter.households(households).select_related("unit", "building", "light")
+    if not chosen.ordered:
+        chosen = chosen.order_by("household_no")
     heads = _heads(chosen)
     rows = (_household_row(h, heads) for h in chosen.iterator(CHUNK))
     total = chosen.count() if progress else 0
     count = write_rows(
         path, "户名单", HOUSEHOLD_COLUMNS, rows, masked=masked, today=today, progress=progress, total=total
     )
-    _audit(actor, "households", count, masked, list_filter)
+    _audit(actor, "households", count, masked, audit_filter or list_filter.__dict__)
     return count
 
 
@@ -270,11 +271,11 @@ def write_rows(
     return count
 
 
-def _audit(actor: Actor, what: str, count: int, masked: bool, list_filter: ListFilter) -> None:
+def _audit(actor: Actor, what: str, count: int, masked: bool, filters: dict[str, Any]) -> None:
     audit_record(
         actor=actor,
         action=Action.EXPORT,
         object_type="export",
         object_id=what,
-        changes={"rows": count, "masked": masked, "filter": list_filter.__dict__},
+        changes={"rows": count, "masked": masked, "filter": filters},
     )

@@ -7,14 +7,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
-from lianbang.accounts.models import Permission
+from lianbang.accounts.models import Permission, User
 from lianbang.accounts.scope import grants_with, households_for, unit_for
 from lianbang.common.errors import ApplicationError
+from lianbang.dashboards.household_list import HouseholdQuery, households_listed
 from lianbang.jobs.models import Job
 from lianbang.jobs.registry import register
-from lianbang.jobs.runner import JobContext
+from lianbang.jobs.runner import JobContext, job_dispatch, job_submit
 from lianbang.monitoring.bulk import households_evaluate_all
 from lianbang.org.models import Unit, path_prefix_q
 from lianbang.registry.models import Household
@@ -163,8 +165,21 @@ def export_task(ctx: JobContext) -> None:
     ctx.job.message = f"{EXPORTS[what]}：{rows} 行"
 
 
+def household_list_export_start(*, actor: User, query: HouseholdQuery) -> Job:
+    """Start the export of the console's household list exactly as ``query`` filters and sorts
+    it (the job carries the query; the task parses it with the list's own parser)."""
+    params = {"what": "households", "list": query.as_params()}
+    with transaction.atomic():
+        job = job_submit(kind=EXPORT, actor=actor, params=params)
+        job_dispatch(job, background=True)
+    job.refresh_from_db()
+    return job
+
+
 def _export(ctx: JobContext, what: str, params: dict[str, Any], path: Any) -> int:
     actor = ctx.actor
+    if what == "households" and isinstance(params.get("list"), dict):
+        return _list_export(ctx, path, params["list"])
     unit = _unit(ctx, params.get("unit_id"))
     if what in ("members", "households"):
         households = _scoped_households(ctx, unit)
@@ -187,6 +202,17 @@ def _export(ctx: JobContext, what: str, params: dict[str, Any], path: Any) -> in
             path, unit=unit, as_of=_day(params.get("as_of")) or timezone.localdate(), actor=actor
         )
     return publicity_list(path, unit=unit, actor=actor)
+
+
+def _list_export(ctx: JobContext, path: Any, list_params: dict[str, Any]) -> int:
+    """The console list's export: the same parser, scope (for ``export``) and order as the list."""
+    query = HouseholdQuery.parse(list_params)
+    if ctx.actor is None:
+        raise ApplicationError("forbidden", "导出须有操作人", "an export needs a user", status=403)
+    rows = households_listed(ctx.actor, query, permission=Permission.EXPORT)
+    return households_export(
+        path, households=rows, actor=ctx.actor, progress=ctx.progress, audit_filter=query.as_params()
+    )
 
 
 def _unit(ctx: JobContext, unit_id: Any) -> Unit | None:

@@ -137,4 +137,5 @@ export default {
   markRead: ['标为已读', 'Mark read'],
   unread: ['{n} 条未读', '{n} unread'],
   stateCount: ['{n} 件', '{n}'],
+  linkedFilters: ['来自统计数字的筛选', 'Filters from the figure'],
 }

@@ -1,0 +1,26 @@
+// The breadcrumb of the lower drill-down levels: the household's unit chain up to the caller's
+// own units (a unit above their scope answers 404 and ends the chain), then the household.
+import { api } from '@shared/api.js'
+
+export async function unitChain(unitId) {
+  const chain = []
+  let next = unitId
+  while (next && chain.length < 8) {
+    try {
+      const found = await api.get(`/units/${next}`)
+      chain.unshift(found.unit)
+      next = found.unit.parent_id
+    } catch {
+      break
+    }
+  }
+  return chain.map((u) => ({ key: `unit-${u.id}`, label: `${u.level_label} · ${u.name}`, to: { name: 'unit', params: { id: u.id } } }))
+}
+
+export function householdCrumb(household, t) {
+  return { key: 'household', label: `${t('open_file')} · ${household.household_no}`, to: { name: 'household', params: { id: household.id } } }
+}
+
+export function personCrumb(person, t) {
+  return { key: 'person', label: `${t('person')} · ${person.name}`, to: { name: 'member', params: { id: person.id } } }
+}
