@@ -46,8 +46,8 @@ FIELDS_OF_KEY = {
 
 
 # Consecutive visits are applied together in one transaction (one commit instead of one per
-# visit; each visit still in its own savepoint, so a rejected one leaves the others), at most
-# this many at a time. Every other kind runs alone in its own short transaction: edits and
+# visit; when one of them fails, each in its own savepoint, so a rejected one leaves the
+# others), at most this many at a time. Every other kind runs alone in its own short transaction: edits and
 # events lock the audit chain's head, which must not wait for the rest of a batch.
 VISIT_RUN = 50
 
@@ -65,11 +65,33 @@ class Target:
 def sync_push(*, user: User, households: QuerySet[Household], items: list[Any]) -> list[dict[str, Any]]:
     """Apply each item once; return one result per item, in order."""
     target = Target(households, user, _stored(items), _visited(households, items))
-    results: list[dict[str, Any]] = []
-    for run in _runs(items):
-        with transaction.atomic():
-            results += [_push_one(target, item, index) for index, item in run]
-    return results
+    return [result for run in _runs(items) for result in _push_run(target, run)]
+
+
+def _push_run(target: Target, run: list[tuple[int, Any]]) -> list[dict[str, Any]]:
+    """A run of visits is first tried in one go, without a savepoint per visit (the usual case:
+    every visit is fine); if one fails, the run is rolled back and applied one item at a time."""
+    if len(run) > 1:
+        try:
+            with transaction.atomic():
+                applied = [_push_unguarded(target, item, index) for index, item in run]
+        except (ApplicationError, IntegrityError):
+            pass
+        else:
+            target.stored.update(applied)
+            return [result for _, result in applied]
+    with transaction.atomic():
+        return [_push_one(target, item, index) for index, item in run]
+
+
+def _push_unguarded(target: Target, item: Any, index: int) -> tuple[uuid_module.UUID, dict[str, Any]]:
+    """One visit of a run tried in one go: any error is the whole run's (see ``_push_run``)."""
+    key, kind = _identify(item, index)
+    if key in target.stored:
+        return key, {**target.stored[key], "replayed": True}
+    result = _apply(target, kind, item)
+    SyncChange.objects.create(uuid=key, user=target.user, kind=kind, status=result["status"], result=result)
+    return key, result
 
 
 def _runs(items: list[Any]) -> Iterator[list[tuple[int, Any]]]:
