@@ -2,6 +2,7 @@
 
     createdb -h 127.0.0.1 -U postgres lb_sync && export DATABASE_URL=postgres://postgres@127.0.0.1:5432/lb_sync
     .venv/bin/lianbang migrate && .venv/bin/lianbang generate && .venv/bin/lianbang evaluate --all
+    psql -h 127.0.0.1 -U postgres lb_sync -c ANALYZE    # where autovacuum is off, plans need statistics
     .venv/bin/python bench/sync_api.py [--workers 4] [--concurrency 32]
 
 It starts gunicorn (several worker processes) on 127.0.0.1, creates a token for each of the
