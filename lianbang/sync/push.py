@@ -7,15 +7,16 @@ Item kinds (``data`` and ``changes`` use the interchange document's keys):
     {"uuid", "kind": "member_update", "member_id", "base_version", "changes": {...}}
     {"uuid", "kind": "household_update", "household_id", "base_version", "changes": {...}}
 
-Each item runs in its own transaction together with its SyncChange row, so a batch cut short
-by a crash is replayed safely: applied items answer with their stored result.
+Each item is applied together with its SyncChange row (its own transaction, or its own
+savepoint in a run of visits committed together), so a batch cut short by a crash is replayed
+safely: applied items answer with their stored result, the others are applied.
 """
 
 from __future__ import annotations
 
 import uuid as uuid_module
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -44,16 +45,88 @@ FIELDS_OF_KEY = {
 }
 
 
+# Consecutive visits are applied together in one transaction (one commit instead of one per
+# visit; when one of them fails, each in its own savepoint, so a rejected one leaves the
+# others), at most this many at a time. Every other kind runs alone in its own short transaction: edits and
+# events lock the audit chain's head, which must not wait for the rest of a batch.
+VISIT_RUN = 50
+
+
 @dataclass(frozen=True)
 class Target:
     households: QuerySet[Household]
     user: User
+    # Read once for the whole batch: what was already stored under the items' UUIDs (a replay
+    # answers with it) and the visited households in scope.
+    stored: dict[uuid_module.UUID, dict[str, Any]] = field(default_factory=dict)
+    visited: dict[int, Household] = field(default_factory=dict)
 
 
 def sync_push(*, user: User, households: QuerySet[Household], items: list[Any]) -> list[dict[str, Any]]:
     """Apply each item once; return one result per item, in order."""
-    target = Target(households, user)
-    return [_push_one(target, item, index) for index, item in enumerate(items)]
+    target = Target(households, user, _stored(items), _visited(households, items))
+    return [result for run in _runs(items) for result in _push_run(target, run)]
+
+
+def _push_run(target: Target, run: list[tuple[int, Any]]) -> list[dict[str, Any]]:
+    """A run of visits is first tried in one go, without a savepoint per visit (the usual case:
+    every visit is fine); if one fails, the run is rolled back and applied one item at a time."""
+    if len(run) > 1:
+        try:
+            with transaction.atomic():
+                applied = [_push_unguarded(target, item, index) for index, item in run]
+        except (ApplicationError, IntegrityError):
+            pass
+        else:
+            target.stored.update(applied)
+            return [result for _, result in applied]
+    with transaction.atomic():
+        return [_push_one(target, item, index) for index, item in run]
+
+
+def _push_unguarded(target: Target, item: Any, index: int) -> tuple[uuid_module.UUID, dict[str, Any]]:
+    """One visit of a run tried in one go: any error is the whole run's (see ``_push_run``)."""
+    key, kind = _identify(item, index)
+    if key in target.stored:
+        return key, {**target.stored[key], "replayed": True}
+    result = _apply(target, kind, item)
+    SyncChange.objects.create(uuid=key, user=target.user, kind=kind, status=result["status"], result=result)
+    return key, result
+
+
+def _runs(items: list[Any]) -> Iterator[list[tuple[int, Any]]]:
+    """The items in order, consecutive visits (up to ``VISIT_RUN``) together, others alone."""
+    run: list[tuple[int, Any]] = []
+    for index, item in enumerate(items):
+        if not _is_visit(item) or len(run) == VISIT_RUN:
+            if run:
+                yield run
+            run = []
+        if _is_visit(item):
+            run.append((index, item))
+        else:
+            yield [(index, item)]
+    if run:
+        yield run
+
+
+def _is_visit(item: Any) -> bool:
+    return isinstance(item, dict) and item.get("kind") == "visit"
+
+
+def _stored(items: list[Any]) -> dict[uuid_module.UUID, dict[str, Any]]:
+    keys = []
+    for item in items:
+        try:
+            keys.append(uuid_module.UUID(str(item.get("uuid"))))
+        except (AttributeError, ValueError):
+            continue
+    return dict(SyncChange.objects.filter(uuid__in=keys).values_list("uuid", "result"))
+
+
+def _visited(households: QuerySet[Household], items: list[Any]) -> dict[int, Household]:
+    ids = {_as_int(item.get("household_id")) for item in items if _is_visit(item)}
+    return {household.pk: household for household in households.filter(pk__in=ids - {-1})}
 
 
 def _push_one(target: Target, item: Any, index: int) -> dict[str, Any]:
@@ -65,16 +138,16 @@ def _push_one(target: Target, item: Any, index: int) -> dict[str, Any]:
             "status": "rejected",
             "error": error.as_dict(),
         }
-    stored = SyncChange.objects.filter(uuid=key).first()
-    if stored is not None:
-        return {**stored.result, "replayed": True}
+    if key in target.stored:
+        return {**target.stored[key], "replayed": True}
     try:
         with transaction.atomic():
             result = _apply(target, kind, item)
             SyncChange.objects.create(
                 uuid=key, user=target.user, kind=kind, status=result["status"], result=result
             )
-            return result
+        target.stored[key] = result  # the same UUID again later in this batch is a replay
+        return result
     except ApplicationError as error:
         result = {"uuid": str(key), "status": "rejected", "error": error.as_dict()}
     except IntegrityError:  # the same uuid arrived twice at once: the other one won
@@ -115,19 +188,27 @@ def _apply(target: Target, kind: str, item: dict[str, Any]) -> dict[str, Any]:
         return EXTRA_KINDS[kind](target.user, target.households, item)
     if kind == "member_update":
         return _member_update(target, item)
+    if kind == "visit":
+        visit = _visit(target, _visited_household(target, item.get("household_id")), item.get("data"))
+        return {"uuid": item["uuid"], "status": "applied", "id": visit}
     household = _household(target, item.get("household_id"))
     if kind == "household_update":
         return _household_update(target, household, item)
-    if kind == "visit":
-        visit = _visit(target, household, item.get("data"))
-        return {"uuid": item["uuid"], "status": "applied", "id": visit}
     data = _with_member_id_number(household, item.get("data"))
     event = event_record(household=household, data=data, actor=target.user, source="grid_worker")
     return {"uuid": item["uuid"], "status": "applied", "id": event.pk}
 
 
 def _household(target: Target, household_id: Any) -> Household:
-    household = target.households.filter(pk=_as_int(household_id)).first()
+    return _found(target.households.filter(pk=_as_int(household_id)).first())
+
+
+def _visited_household(target: Target, household_id: Any) -> Household:
+    """A visit only reads the household (its status and region): the batch's read serves."""
+    return _found(target.visited.get(_as_int(household_id)))
+
+
+def _found(household: Household | None) -> Household:
     if household is None:
         raise ApplicationError(
             "not_found", "找不到该户或无权访问", "no such household in your scope", status=404

@@ -137,7 +137,7 @@ def test_a_self_declared_application_needs_a_risk_type_and_words(tree: Tree, hou
 def test_the_pull_tells_when_the_household_was_last_visited(tree: Tree, household: Household) -> None:
     worker = worker_of(tree)
     results(worker, [visit(household)])
-    pulled = json.loads(worker.client().get("/api/v1/sync/pull").content)
+    pulled = json.loads(worker.client().get("/api/v1/sync/pull").getvalue())
     assert pulled["households"][0]["last_visit_at"].startswith("2026-11-28T01:30:00")
 
 

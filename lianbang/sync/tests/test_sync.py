@@ -232,3 +232,62 @@ def test_the_pull_documents_are_the_stored_households_read_out(tree: Tree, house
     assert len(document["events"]) == 2 and document["events"][1]["id_number"] is None
     assert document["labels"] and pulled.households[0]["light"] is None
     assert pulled.households[0]["last_visit_at"] is None and document["last_visit_at"] is not None
+
+
+def test_a_rejected_visit_among_visits_leaves_the_others_applied(worker: User, household: Household) -> None:
+    future = visit_item(household)
+    future["data"]["visited_at"] = (timezone.now() + timedelta(days=1)).isoformat()
+    items = [visit_item(household), future, visit_item(household)]
+    results = push(worker, *items)
+    assert [r["status"] for r in results] == ["applied", "rejected", "applied"]
+    assert results[1]["error"]["fields"] == {"visited_at": results[1]["error"]["fields"]["visited_at"]}
+    again = push(worker, *items)
+    assert all(r["replayed"] for r in again) and [r["status"] for r in again] == [
+        "applied",
+        "rejected",
+        "applied",
+    ]
+    assert Visit.objects.count() == 2 and SyncChange.objects.count() == 3
+
+
+def test_the_same_uuid_twice_in_one_batch_is_applied_once(worker: User, household: Household) -> None:
+    item = visit_item(household)
+    results = push(worker, item, visit_item(household), item)
+    assert [r.get("replayed", False) for r in results] == [False, False, True]
+    assert results[2]["id"] == results[0]["id"] and Visit.objects.count() == 2
+
+
+def test_visits_around_an_edit_keep_their_order_and_each_applies(worker: User, household: Household) -> None:
+    spouse = household.members.get(relation="spouse")
+    edit = {
+        "uuid": str(uuid.uuid4()),
+        "kind": "member_update",
+        "member_id": spouse.pk,
+        "base_version": 1,
+        "changes": {"labor_skill": "弱劳动力或半劳动力"},
+    }
+    results = push(worker, visit_item(household), edit, visit_item(household))
+    assert [r["status"] for r in results] == ["applied"] * 3 and results[1]["version"] == 2
+    assert Visit.objects.count() == 2 and Change.objects.filter(member=spouse, action="update").count() == 1
+
+
+def test_a_crash_inside_a_run_of_visits_commits_none_of_it_and_the_replay_applies_each_once(
+    worker: User, household: Household, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lianbang.sync import push as push_module
+
+    seen: list[int] = []
+
+    def crash_on_the_second(visit: Visit, data: dict[str, Any], user: User) -> None:
+        seen.append(visit.pk)
+        if len(seen) == 2:
+            raise RuntimeError("the server died here")
+
+    items = [visit_item(household) for _ in range(3)]
+    monkeypatch.setattr(push_module, "VISIT_HOOKS", [crash_on_the_second])
+    with pytest.raises(RuntimeError):
+        push(worker, *items)
+    assert not Visit.objects.exists() and not SyncChange.objects.exists()
+    monkeypatch.setattr(push_module, "VISIT_HOOKS", [])
+    assert [r["status"] for r in push(worker, *items)] == ["applied"] * 3
+    assert Visit.objects.count() == 3 and SyncChange.objects.count() == 3
