@@ -15,7 +15,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from lianbang.accounts.models import User
+from lianbang.audit.models import Action
 from lianbang.audit.registry import audit_registry_change, audit_registry_changes
+from lianbang.audit.services import audit_record
 from lianbang.common.errors import ApplicationError, FieldProblem, invalid
 from lianbang.org.models import Building, MicroGrid, Unit
 from lianbang.registry import vocab
@@ -499,7 +501,7 @@ def visit_record(
     notes: str = "",
     needs: str = "",
 ) -> Visit:
-    """A visit (走访) to a household in the registry."""
+    """A visit (走访) to a household in the registry, with its audit entry."""
     if household.status != vocab.HouseholdStatus.ACTIVE:
         raise invalid(
             "household",
@@ -511,16 +513,29 @@ def visit_record(
         raise invalid(
             "visited_at", visited_at.isoformat(), "走访时间不能晚于现在", "a visit cannot be in the future"
         )
-    return Visit.objects.create(
-        household=household,
-        visitor=visitor,
-        visited_at=visited_at,
-        purpose=purpose[:50],
-        all_well=all_well,
-        notes=notes,
-        needs=needs,
-        region_code=household.region_code,
-    )
+    with transaction.atomic():
+        visit = Visit.objects.create(
+            household=household,
+            visitor=visitor,
+            visited_at=visited_at,
+            purpose=purpose[:50],
+            all_well=all_well,
+            notes=notes,
+            needs=needs,
+            region_code=household.region_code,
+        )
+        audit_record(
+            actor=visitor,
+            action=Action.CREATE,
+            object_type="registry.visit",
+            object_id=visit.pk,
+            changes={
+                "household": household.household_no,
+                "visited_at": visited_at.isoformat(),
+                "all_well": all_well,
+            },
+        )
+    return visit
 
 
 @transaction.atomic

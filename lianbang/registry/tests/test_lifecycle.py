@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from lianbang.audit.models import AuditEntry
 from lianbang.common.errors import ApplicationError
 from lianbang.conftest import Tree
 from lianbang.registry.models import Change, Event, Household, Member
@@ -155,9 +156,12 @@ def test_a_visit_is_recorded_and_a_future_one_refused(household: Household) -> N
     when = timezone.now() - timedelta(hours=2)
     visit = visit_record(household=household, visitor=None, visited_at=when, notes="一切正常")
     assert household.visits.get() == visit
+    entry = AuditEntry.objects.get(object_type="registry.visit", object_id=str(visit.pk))
+    assert (entry.action, entry.changes["household"]) == ("create", household.household_no)
     with pytest.raises(ApplicationError) as caught:
         visit_record(household=household, visitor=None, visited_at=timezone.now() + timedelta(days=1))
     assert caught.value.problems[0].path == "visited_at"
+    assert AuditEntry.objects.filter(object_type="registry.visit").count() == 1
 
 
 def test_a_member_edit_keeps_old_and_new_and_bumps_versions(household: Household) -> None:
