@@ -149,7 +149,7 @@ def _load(drafts: list[HouseholdDraft]) -> _Stored:
     incomes: dict[int, dict[int, Income]] = defaultdict(dict)
     for income in Income.objects.filter(household_id__in=pks):
         incomes[income.household_id][income.year] = income
-    events = set(
+    events: set[tuple[int, str, date, int | None]] = set(
         Event.objects.filter(household_id__in=pks).values_list("household_id", "type", "date", "member_id")
     )
     return _Stored(
@@ -405,9 +405,9 @@ def _update_households(plans: list[_Plan], now: datetime) -> None:
 def _update_rows(model: Any, rows: list[tuple[Any, list[str]]], now: datetime) -> None:
     """``bulk_update`` grouped by the set of fields changed (``updated_at`` set, as auto_now would)."""
     groups: dict[tuple[str, ...], list[Any]] = defaultdict(list)
-    for instance, fields in rows:
+    for instance, changed in rows:
         instance.updated_at = now
-        groups[tuple(sorted({*fields, "updated_at"}))].append(instance)
+        groups[tuple(sorted({*changed, "updated_at"}))].append(instance)
     for fields, instances in groups.items():
         model.objects.bulk_update(instances, list(fields))
 
