@@ -90,6 +90,8 @@ class ImportReport:
     seconds: float = 0.0
     # The original cells of the refused rows, for the error file.
     error_cells: dict[int, list[Any]] = field(default_factory=dict)
+    # Seconds per stage: reading (and grouping), saving (validation included), judging.
+    stages: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         rows = Counter(r.status for r in self.rows)
@@ -170,9 +172,14 @@ def households_import(
         )
     )
     run.deferred = dry_run or bulk
+    saving = time.perf_counter()
+    report.stages["read"] = saving - started
     with deferred_evaluation() if run.deferred else nullcontext(), _asynchronous_commits(not dry_run):
         _import_groups(run, groups, report, progress)
+    judging = time.perf_counter()
+    report.stages["save"] = judging - saving
     report.evaluation = _evaluate(run, report, bulk)
+    report.stages["judge"] = time.perf_counter() - judging
     report.rows.sort(key=lambda r: r.row)
     report.error_cells = {r.row: table.rows[r.row - 1] for r in report.error_rows}
     report.seconds = time.perf_counter() - started
