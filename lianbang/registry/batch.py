@@ -4,7 +4,7 @@ household, for a batch of a few hundred in one transaction.
 Every document is validated and compared with what is stored in Python, exactly as the
 one-by-one service does (same checks, same messages, same ``{field: [old, new]}``), against
 state read for the whole batch in a handful of queries. Then the batch is written with bulk
-INSERTs and UPDATEs — households, members, incomes, events, the ``Change`` rows — and the
+INSERTs (COPY on PostgreSQL) and UPDATEs — households, members, incomes, events, the ``Change`` rows — and the
 audit entries are appended as one hash-chained run under one lock of the chain head.
 
 A refused household is left out of the writes (the others are saved). The households of a
@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from lianbang.accounts.models import User
 from lianbang.audit.registry import audit_registry_changes
+from lianbang.common.bulk_insert import insert_all
 from lianbang.common.errors import ApplicationError, FieldProblem, invalid
 from lianbang.org.models import Building, MicroGrid
 from lianbang.registry import vocab
@@ -378,7 +379,7 @@ def _commit_to_stored(plan: _Plan, members: list[Member], stored: _Stored) -> No
 
 def _write(plans: list[_Plan], actor: User | None) -> None:
     now = timezone.now()
-    Household.objects.bulk_create([p.household for p in plans if not p.existing])
+    insert_all([p.household for p in plans if not p.existing])
     _update_households([p for p in plans if p.existing], now)
     for plan in plans:
         for member in plan.new_members:
@@ -387,13 +388,13 @@ def _write(plans: list[_Plan], actor: User | None) -> None:
             income.household = plan.household
         for event in plan.events:
             event.household = plan.household
-    Member.objects.bulk_create([m for p in plans for m in p.new_members])
+    insert_all([m for p in plans for m in p.new_members])
     _update_rows(Member, [(m, [*f, "version"]) for p in plans for m, f in p.changed_members], now)
-    Income.objects.bulk_create([i for p in plans for i, new, _ in p.incomes if new])
+    insert_all([i for p in plans for i, new, _ in p.incomes if new])
     _update_rows(Income, [(i, f) for p in plans for i, new, f in p.incomes if not new], now)
-    Event.objects.bulk_create([e for p in plans for e in p.events])
+    insert_all([e for p in plans for e in p.events])
     changes = [_change(p.household, *spec, actor) for p in plans for spec in p.changes]
-    Change.objects.bulk_create(changes)
+    insert_all(changes)
     audit_registry_changes(changes)
 
 
