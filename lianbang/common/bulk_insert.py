@@ -10,11 +10,29 @@ first, so the instances get them as with ``bulk_create``. Elsewhere (SQLite) it 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Model
+
+# Fields whose Python value psycopg dumps as the column's value (datetimes excluded: aware
+# timestamps are bound by Django as they are too, but auto_now needs pre_save).
+PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.BooleanField,
+    models.DecimalField,
+    models.DateField,
+    models.ForeignKey,
+    models.AutoField,
+    models.BigAutoField,
+)
 
 
 def insert_all(instances: Sequence[Model]) -> None:
@@ -27,15 +45,29 @@ def insert_all(instances: Sequence[Model]) -> None:
         return
     _assign_keys(model, instances)
     fields = list(model._meta.concrete_fields)
+    values = [_value_of(f) for f in fields]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         raw: Any = cursor.cursor  # the psycopg cursor under Django's wrapper
         with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for instance in instances:
-                copy.write_row([f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields])
+                copy.write_row([value(instance) for value in values])
     for instance in instances:
         instance._state.adding, instance._state.db = False, connection.alias
+
+
+def _value_of(field: Any) -> Callable[[Model], Any]:
+    """How to get the column's value: the attribute itself where psycopg takes it as it is (text,
+    numbers, dates, keys), else what Django would bind (JSON; auto_now timestamps)."""
+    if (
+        isinstance(field, PLAIN)
+        and not getattr(field, "auto_now", False)
+        and not getattr(field, "auto_now_add", False)
+    ):
+        name = field.attname
+        return lambda instance: getattr(instance, name)
+    return lambda instance: field.get_db_prep_save(field.pre_save(instance, True), connection)
 
 
 def _assign_keys(model: type[Model], instances: Sequence[Model]) -> None:

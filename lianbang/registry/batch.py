@@ -209,7 +209,8 @@ def _plan(draft: HouseholdDraft, stored: _Stored, actor: User | None, source: st
 
 
 def _copy(instance: Any) -> Any:
-    clone = type(instance)()
+    """A detached copy of a loaded row (without running ``Model.__init__``)."""
+    clone = type(instance).__new__(type(instance))
     clone.__dict__.update(instance.__dict__)
     clone._state = type(instance._state)()
     clone._state.adding, clone._state.db = False, instance._state.db
