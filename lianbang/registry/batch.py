@@ -210,7 +210,7 @@ def _plan(draft: HouseholdDraft, stored: _Stored, actor: User | None, source: st
 
 def _copy(instance: Any) -> Any:
     """A detached copy of a loaded row (without running ``Model.__init__``)."""
-    clone = type(instance).__new__(type(instance))
+    clone = object.__new__(type(instance))
     clone.__dict__.update(instance.__dict__)
     clone._state = type(instance._state)()
     clone._state.adding, clone._state.db = False, instance._state.db
