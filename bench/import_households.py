@@ -18,9 +18,11 @@ and drops it afterwards. Each measurement runs in its own process so that its pe
             imported by the batch path and by the one-by-one path (``household_save_document``
             per household), each into its own fresh database: milliseconds per household
 
-Every phase prints its wall time, its CPU time (this process's user + system: the database
-server's own work is not in it) and its peak memory; the load average is printed at the start
-and the end, since the machine is shared.
+Every phase prints its wall time, its CPU time (this process's user + system, Django's start
+and migrations included) and its peak memory; the import phases also the CPU time of the
+import call alone, in this process and in its PostgreSQL server process (read from /proc, so
+the database must run on this machine). The load average is printed at the start and the
+end, since the machine is shared.
 """
 
 from __future__ import annotations
@@ -227,12 +229,15 @@ def phase_import(path: Path, one_by_one: bool) -> dict[str, Any]:
     from lianbang.registry.models import Household, Member
     from lianbang.transfer.importing import households_import
 
+    server, cpu = backend_cpu_seconds(), cpu_seconds()
     started = time.perf_counter()
     report = households_import(path=path, today=AS_OF, income_year=2025, one_by_one=one_by_one)
     seconds = time.perf_counter() - started
+    cpu, server = cpu_seconds() - cpu, backend_cpu_seconds() - server
     households = Household.objects.count()
     return {
         "seconds": seconds,
+        "import_cpu_seconds": {"client": round(cpu, 2), "postgres_backend": round(server, 2)},
         "stages": {k: round(v, 2) for k, v in report.stages.items()},
         "ms_per_household_saved": round(1000 * report.stages["save"] / max(households, 1), 2),
         "summary": report.summary(),
@@ -248,9 +253,32 @@ def phase_reimport(path: Path) -> dict[str, Any]:
     django.setup()
     from lianbang.transfer.importing import households_import
 
+    server, cpu = backend_cpu_seconds(), cpu_seconds()
     started = time.perf_counter()
     report = households_import(path=path, today=AS_OF, income_year=2025)
-    return {"seconds": time.perf_counter() - started, "summary": report.summary()}
+    return {
+        "seconds": time.perf_counter() - started,
+        "import_cpu_seconds": {
+            "client": round(cpu_seconds() - cpu, 2),
+            "postgres_backend": round(backend_cpu_seconds() - server, 2),
+        },
+        "stages": {k: round(v, 2) for k, v in report.stages.items()},
+        "summary": report.summary(),
+    }
+
+
+def backend_cpu_seconds() -> float:
+    """CPU time of this connection's PostgreSQL server process (same machine: /proc), 0 if unknown."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def child(argv: list[str], env: dict[str, str]) -> dict[str, Any]:
