@@ -1,7 +1,7 @@
 """Benchmark: importing 100,000 member rows (≈ 27,000 households) from .xlsx into PostgreSQL (issue 7).
 
     .venv/bin/pip install -e ".[bench]"          # pandas + openpyxl, for the baseline only
-    .venv/bin/python bench/import_households.py [--rows 100000] [--per-household] [--keep]
+    .venv/bin/python bench/import_households.py [--rows 100000] [--sample-rows 2000] [--keep]
 
 Without DATABASE_URL it creates a throw-away PostgreSQL database (createdb -h 127.0.0.1 -U postgres)
 and drops it afterwards. Each measurement runs in its own process so that its peak memory
@@ -10,9 +10,19 @@ and drops it afterwards. Each measurement runs in its own process so that its pe
   generate  the .xlsx, written by xlsxwriter (one row per member, household columns repeated)
   pandas    pandas.read_excel(engine="openpyxl") merely reading the file (the baseline)
   calamine  our reader: python-calamine plus header detection, nothing else
-  import    `households_import`: reading, validation, saving through the registry services,
-            re-evaluation (bulk at the end by default; --per-household judges each as it is saved)
+  import    `households_import`: reading, validation, the batch path's set-based saves (a few
+            hundred households per transaction, one audit chain run per batch), then the
+            set-based judgement of the file's households; seconds per stage
   reimport  the same file again: every household must come back "unchanged"
+  sample    the comparison, in the same run: a smaller file (--sample-rows, default 2,000 rows)
+            imported by the batch path and by the one-by-one path (``household_save_document``
+            per household), each into its own fresh database: milliseconds per household
+
+Every phase prints its wall time, its CPU time (this process's user + system, Django's start
+and migrations included) and its peak memory; the import phases also the CPU time of the
+import call alone, in this process and in its PostgreSQL server process (read from /proc, so
+the database must run on this machine). The load average is printed at the start and the
+end, since the machine is shared.
 """
 
 from __future__ import annotations
@@ -46,6 +56,11 @@ AS_OF = date(2026, 11, 29)
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def id_number(birth: date, sequence: int, male: bool) -> str:
@@ -205,7 +220,7 @@ def setup_district() -> None:
         )  # fmt: skip
 
 
-def phase_import(path: Path, per_household: bool) -> dict[str, Any]:
+def phase_import(path: Path, one_by_one: bool) -> dict[str, Any]:
     import django
 
     django.setup()
@@ -214,13 +229,19 @@ def phase_import(path: Path, per_household: bool) -> dict[str, Any]:
     from lianbang.registry.models import Household, Member
     from lianbang.transfer.importing import households_import
 
+    server, cpu = backend_cpu_seconds(), cpu_seconds()
     started = time.perf_counter()
-    report = households_import(path=path, today=AS_OF, income_year=2025, bulk_evaluation=not per_household)
+    report = households_import(path=path, today=AS_OF, income_year=2025, one_by_one=one_by_one)
     seconds = time.perf_counter() - started
+    cpu, server = cpu_seconds() - cpu, backend_cpu_seconds() - server
+    households = Household.objects.count()
     return {
         "seconds": seconds,
+        "import_cpu_seconds": {"client": round(cpu, 2), "postgres_backend": round(server, 2)},
+        "stages": {k: round(v, 2) for k, v in report.stages.items()},
+        "ms_per_household_saved": round(1000 * report.stages["save"] / max(households, 1), 2),
         "summary": report.summary(),
-        "households": Household.objects.count(),
+        "households": households,
         "members": Member.objects.count(),
         "lights": HouseholdLight.objects.count(),
     }
@@ -232,9 +253,32 @@ def phase_reimport(path: Path) -> dict[str, Any]:
     django.setup()
     from lianbang.transfer.importing import households_import
 
+    server, cpu = backend_cpu_seconds(), cpu_seconds()
     started = time.perf_counter()
     report = households_import(path=path, today=AS_OF, income_year=2025)
-    return {"seconds": time.perf_counter() - started, "summary": report.summary()}
+    return {
+        "seconds": time.perf_counter() - started,
+        "import_cpu_seconds": {
+            "client": round(cpu_seconds() - cpu, 2),
+            "postgres_backend": round(backend_cpu_seconds() - server, 2),
+        },
+        "stages": {k: round(v, 2) for k, v in report.stages.items()},
+        "summary": report.summary(),
+    }
+
+
+def backend_cpu_seconds() -> float:
+    """CPU time of this connection's PostgreSQL server process (same machine: /proc), 0 if unknown."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def child(argv: list[str], env: dict[str, str]) -> dict[str, Any]:
@@ -253,16 +297,16 @@ def orchestrate(args: argparse.Namespace) -> None:
         database = f"lb_bench_import_{os.getpid()}"
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)
         env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
+    print(f"load average at the start: {os.getloadavg()}", flush=True)
     try:
         results = {
             "generate": child(["--phase", "generate", "--rows", str(args.rows), str(path)], env),
             "pandas": child(["--phase", "pandas", str(path)], env),
             "calamine": child(["--phase", "calamine", str(path)], env),
             "prepare": child(["--phase", "prepare", str(path)], env),
-            "import": child(
-                ["--phase", "import", str(path), *(["--per-household"] if args.per_household else [])], env
-            ),
+            "import": child(["--phase", "import", str(path)], env),
             "reimport": child(["--phase", "reimport", str(path)], env),
+            **sample(args, env),
         }
     finally:
         if database and not args.keep:
@@ -270,14 +314,34 @@ def orchestrate(args: argparse.Namespace) -> None:
                 ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", database], check=False
             )
     report(results)
+    print(f"load average at the end: {os.getloadavg()}")
+
+
+def sample(args: argparse.Namespace, env: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """The same smaller file by the batch path and by the one-by-one path, each into a new database."""
+    if not args.sample_rows:
+        return {}
+    path = Path(args.file).with_name("bench-import-sample.xlsx")
+    results = {"sample-gen": child(["--phase", "generate", "--rows", str(args.sample_rows), str(path)], env)}
+    for name, flags in (("sample-batch", []), ("sample-1by1", ["--one-by-one"])):
+        database = f"lb_bench_sample_{os.getpid()}"
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)
+        try:
+            own = {**env, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}"}
+            results[name] = child(["--phase", "import", str(path), *flags], own)
+        finally:
+            subprocess.run(
+                ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", database], check=False
+            )
+    return results
 
 
 def report(results: dict[str, dict[str, Any]]) -> None:
     for name, result in results.items():
-        extra = {k: v for k, v in result.items() if k not in ("seconds", "peak_mb")}
+        extra = {k: v for k, v in result.items() if k not in ("seconds", "peak_mb", "cpu_seconds")}
         print(
-            f"{name:9} {result['seconds']:8.2f} s  peak {result['peak_mb']:7.1f} MB  "
-            f"{json.dumps(extra, ensure_ascii=False)}"
+            f"{name:11} {result['seconds']:8.2f} s  cpu {result['cpu_seconds']:7.2f} s  "
+            f"peak {result['peak_mb']:7.1f} MB  {json.dumps(extra, ensure_ascii=False)}"
         )
     ratio = results["pandas"]["seconds"] / results["calamine"]["seconds"]
     print(f"reading: calamine is {ratio:.1f}x faster than pandas.read_excel(engine='openpyxl')")
@@ -292,7 +356,12 @@ def main() -> None:
     parser.add_argument(
         "--phase", choices=["generate", "pandas", "calamine", "prepare", "import", "reimport"]
     )
-    parser.add_argument("--per-household", action="store_true", help="judge each household as it is saved")
+    parser.add_argument(
+        "--one-by-one",
+        action="store_true",
+        help="import phase: save each household through the one-by-one service",
+    )
+    parser.add_argument("--sample-rows", type=int, default=2000, help="rows of the comparison file (0: none)")
     parser.add_argument("--keep", action="store_true", help="keep the throw-away database")
     args = parser.parse_args()
     path = Path(args.file)
@@ -310,10 +379,11 @@ def main() -> None:
     elif args.phase == "prepare":
         result = phase_prepare(path)
     elif args.phase == "import":
-        result = phase_import(path, args.per_household)
+        result = phase_import(path, args.one_by_one)
     else:
         result = phase_reimport(path)
     result["peak_mb"] = peak_mb()
+    result["cpu_seconds"] = cpu_seconds()
     print(json.dumps(result, ensure_ascii=False, default=str))
 
 

@@ -16,6 +16,8 @@ def json_safe(value: Any) -> Any:
 
     Floats and decimals become strings (jsonb would rewrite 1e20 as an integer), dates ISO
     strings, and NUL characters are dropped (PostgreSQL text cannot hold them)."""
+    if type(value) is str:  # the common case first: most values of a change are text
+        return value.replace("\x00", "")
     if isinstance(value, dict):
         return {clean_text(str(key)): json_safe(item) for key, item in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):

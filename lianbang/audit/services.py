@@ -16,6 +16,7 @@ from django.utils import timezone
 from lianbang.audit.chain import clean_text, entry_hash, json_safe
 from lianbang.audit.context import current_request
 from lianbang.audit.models import GENESIS_HASH, Action, AuditEntry, AuditHead
+from lianbang.common.bulk_insert import insert_all
 from lianbang.common.http import client_ip
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -119,7 +120,7 @@ def append_entries(items: list[Pending]) -> list[AuditEntry]:
             )
             head.seq, head.hash = entry.seq, entry.hash
             entries.append(entry)
-        AuditEntry.objects.bulk_create(entries)
+        insert_all(entries)
         _move_head(head)
     return entries
 

@@ -223,15 +223,10 @@ def _upsert_incomes(household: Household, incomes: list[dict[str, Any]], actor: 
         income = stored.get(values["year"]) or Income(household=household, region_code=household.region_code)
         diff = assign_fields(income, values)
         if diff:
+            # Decided before the save gives the new row its primary key.
+            action = Change.Action.UPDATE if income.pk else Change.Action.CREATE
             income.save()
-            _record(
-                household,
-                None,
-                "income",
-                Change.Action.UPDATE if income.pk else Change.Action.CREATE,
-                diff,
-                actor,
-            )
+            _record(household, None, "income", action, diff, actor)
             changed = True
     return changed
 

@@ -1,7 +1,12 @@
-"""Household import: a spreadsheet in the national system's layout, previewed, then committed
-through ``registry.services.household_save_document`` — one transaction per household, so a
-file with errors commits its good households, an interrupted run leaves no half-saved one,
-and running the same file again changes nothing.
+"""Household import: a spreadsheet in the national system's layout, previewed, then committed.
+
+The import saves a few hundred households per transaction, set-based, through
+``registry.batch.households_save_documents`` (validated one by one in Python exactly as
+``household_save_document`` does), then judges the households the file names with the
+monitoring engine's set-based evaluation. A file with errors commits its good households, an
+interrupted run loses at most the batch in flight — whole households, never part of one —
+and running the same file again changes nothing. ``one_by_one=True`` saves each household
+through ``household_save_document`` instead (the reference the batch path is tested against).
 """
 
 from __future__ import annotations
@@ -24,11 +29,12 @@ from lianbang.accounts.models import User
 from lianbang.common.errors import ApplicationError
 from lianbang.common.validators import InvalidValue, Reason, normalize_id_number
 from lianbang.monitoring.bulk import households_evaluate_all
+from lianbang.registry.batch import households_save_documents
 from lianbang.registry.document import parse_household_document
-from lianbang.registry.export import household_to_document
+from lianbang.registry.export import household_to_document, households_to_documents
 from lianbang.registry.models import Household
 from lianbang.registry.services import SaveResult, household_save_document
-from lianbang.transfer.evaluation import deferred_evaluation
+from lianbang.transfer.evaluation import deferred_evaluation, households_judge
 from lianbang.transfer.households import (
     Built,
     CellIssue,
@@ -84,6 +90,8 @@ class ImportReport:
     seconds: float = 0.0
     # The original cells of the refused rows, for the error file.
     error_cells: dict[int, list[Any]] = field(default_factory=dict)
+    # Seconds per stage: reading (and grouping), saving (validation included), judging.
+    stages: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         rows = Counter(r.status for r in self.rows)
@@ -114,6 +122,9 @@ class _Run:
     scope: EditScope | None
     duplicates: dict[int, CellIssue]
     deferred: bool = False
+    one_by_one: bool = False
+    # The stored households the file names (created, updated or unchanged): judged at the end.
+    touched: set[int] = field(default_factory=set)
 
 
 def households_import(
@@ -127,12 +138,15 @@ def households_import(
     scope: EditScope | None = None,
     progress: Progress | None = None,
     bulk_evaluation: bool | None = None,
+    one_by_one: bool = False,
 ) -> ImportReport:
     """Import (or with ``dry_run`` only preview) every household of the file.
 
     Raises ApplicationError only when the file itself cannot be read; every problem of a row
-    is in the report. ``bulk_evaluation`` (default: from LIANBANG_IMPORT_BULK_EVALUATION_FROM
-    households on) judges all households once at the end instead of each one as it is saved."""
+    is in the report. The batch path (the default) judges the file's households once at the
+    end, set-based. ``one_by_one`` saves each household through the one-by-one service; there
+    ``bulk_evaluation`` (default: from LIANBANG_IMPORT_BULK_EVALUATION_FROM households on)
+    judges all households once at the end instead of each one as it is saved."""
     started = time.perf_counter()
     table = read_table(path, name or path.name)
     today = today or timezone.localdate()
@@ -147,16 +161,25 @@ def households_import(
         dry_run,
         scope,
         _duplicate_ids(table, groups),
+        one_by_one=one_by_one,
     )
     bulk = not dry_run and (
-        bulk_evaluation
-        if bulk_evaluation is not None
-        else len(groups) >= settings.LIANBANG_IMPORT_BULK_EVALUATION_FROM
+        not one_by_one
+        or (
+            bulk_evaluation
+            if bulk_evaluation is not None
+            else len(groups) >= settings.LIANBANG_IMPORT_BULK_EVALUATION_FROM
+        )
     )
     run.deferred = dry_run or bulk
+    saving = time.perf_counter()
+    report.stages["read"] = saving - started
     with deferred_evaluation() if run.deferred else nullcontext(), _asynchronous_commits(not dry_run):
         _import_groups(run, groups, report, progress)
-    report.evaluation = _evaluate(report, today, bulk)
+    judging = time.perf_counter()
+    report.stages["save"] = judging - saving
+    report.evaluation = _evaluate(run, report, bulk)
+    report.stages["judge"] = time.perf_counter() - judging
     report.rows.sort(key=lambda r: r.row)
     report.error_cells = {r.row: table.rows[r.row - 1] for r in report.error_rows}
     report.seconds = time.perf_counter() - started
@@ -223,8 +246,74 @@ def _import_batch(run: _Run, batch: list[tuple[str, list[SourceRow]]], tally: _T
     numbers = [number for number, _ in batch]
     stored = dict(Household.objects.filter(household_no__in=numbers).values_list("household_no", "pk"))
     editable = run.scope.editable_numbers(list(stored)) if run.scope else set(stored)
+    if run.one_by_one:
+        for number, rows in batch:
+            tally.add(*_import_household(run, number, rows, stored.get(number), number in editable))
+        return
+    documents = households_to_documents(list(stored.values()))
+    ready: list[tuple[Built, dict[str, Any]]] = []
     for number, rows in batch:
-        tally.add(*_import_household(run, number, rows, stored.get(number), number in editable))
+        prepared = _prepare(run, number, rows, stored.get(number), number in editable, documents)
+        if isinstance(prepared, Built):
+            ready.append((prepared, household_document(prepared, documents.get(stored.get(number, 0)))))
+        else:
+            tally.add(*prepared)
+    results = _save_many(run, [document for _, document in ready])
+    for (built, document), result in zip(ready, results, strict=True):
+        tally.add(*_outcome_of(run, built, document, result))
+
+
+def _prepare(
+    run: _Run,
+    number: str,
+    rows: list[SourceRow],
+    stored_pk: int | None,
+    editable: bool,
+    documents: dict[int, dict[str, Any]],
+) -> Built | tuple[str, list[RowResult]]:
+    """The household built from its rows, or its rows' errors (the file's and the scope's)."""
+    built = build_household(number, rows, run.layout, run.income_year)
+    built.issues.extend(run.duplicates[row] for row in built.rows if row in run.duplicates)
+    if built.issues:
+        return _failed(built, built.issues + _document_issues(run, built))
+    refused = _out_of_scope(run, built, stored_pk, editable)
+    if refused:
+        return _failed(built, [refused])
+    return built
+
+
+def _save_many(run: _Run, documents: list[dict[str, Any]]) -> list[SaveResult | ApplicationError]:
+    if not documents:
+        return []
+    if not run.dry_run:
+        return households_save_documents(
+            documents=documents, actor=run.actor, today=run.today, source="import"
+        )
+    with transaction.atomic():
+        results = households_save_documents(
+            documents=documents, actor=run.actor, today=run.today, source="import"
+        )
+        transaction.set_rollback(True)
+    return results
+
+
+def _outcome_of(
+    run: _Run, built: Built, document: dict[str, Any], result: SaveResult | ApplicationError
+) -> tuple[str, list[RowResult]]:
+    if isinstance(result, ApplicationError):
+        if result.code == "database_busy":
+            return _failed(built, [_busy(run, built, result.message_en)])
+        return _failed(built, _error_issues(run, built, result))
+    if not run.dry_run:
+        run.touched.add(result.household.pk)
+    return result.outcome, _succeeded(run, built, result, document)
+
+
+def _busy(run: _Run, built: Built, detail: str) -> CellIssue:
+    reason = Reason(
+        "数据库繁忙，该户未导入，请重新导入", f"the database refused the write ({detail}); import again"
+    )
+    return issue(run.layout, built.rows[0], "household_no", built.household_no, reason)
 
 
 def _batches(items: list[tuple[str, list[SourceRow]]]) -> Iterator[list[tuple[str, list[SourceRow]]]]:
@@ -249,10 +338,7 @@ def _import_household(
     except ApplicationError as error:
         return _failed(built, _error_issues(run, built, error))
     except DatabaseError as error:  # e.g. a deadlock with a concurrent writer: nothing was saved
-        reason = Reason(
-            "数据库繁忙，该户未导入，请重新导入", f"the database refused the write ({error}); import again"
-        )
-        return _failed(built, [issue(run.layout, built.rows[0], "household_no", built.household_no, reason)])
+        return _failed(built, [_busy(run, built, str(error))])
     return result.outcome, _succeeded(run, built, result, document)
 
 
@@ -374,12 +460,16 @@ def _id_key(value: Any) -> str:
         return ""
 
 
-def _evaluate(report: ImportReport, today: date, bulk: bool) -> str:
+def _evaluate(run: _Run, report: ImportReport, bulk: bool) -> str:
     if report.dry_run:
         return "none"
+    if not run.one_by_one:
+        # Also the unchanged ones: a re-run after an interrupted import judges what it saved.
+        households_judge(household_ids=sorted(run.touched), as_of=run.today, cause="import")
+        return "bulk"
     changed = report.households["created"] + report.households["updated"]
     if not bulk:
         return "per_household"
     if changed:
-        households_evaluate_all(as_of=today, cause="import")
+        households_evaluate_all(as_of=run.today, cause="import")
     return "bulk"

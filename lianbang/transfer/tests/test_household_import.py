@@ -243,7 +243,7 @@ def test_bulk_evaluation_records_the_import_as_the_cause(tree: Tree, tmp_path: P
 
 
 def test_per_household_evaluation_records_the_import_as_the_cause(tree: Tree, tmp_path: Path) -> None:
-    run(write_xlsx(tmp_path / "a.xlsx", [HEADER, *household_rows()]), bulk_evaluation=False)
+    run(write_xlsx(tmp_path / "a.xlsx", [HEADER, *household_rows()]), one_by_one=True, bulk_evaluation=False)
     assert set(LightChange.objects.values_list("cause", flat=True)) == {"import_created"}
 
 

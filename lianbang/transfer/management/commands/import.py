@@ -33,6 +33,11 @@ class Command(BaseCommand):
         parser.add_argument("--errors", type=Path, default=None, help="write the refused rows to this .xlsx")
         parser.add_argument("--english", action="store_true", help="reasons in English")
         parser.add_argument("--evaluation", choices=sorted(EVALUATION), default="auto")
+        parser.add_argument(
+            "--one-by-one",
+            action="store_true",
+            help="save each household through the one-by-one service (slow; the batch path's reference)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -44,6 +49,8 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 income_year=options["year"],
                 bulk_evaluation=EVALUATION[options["evaluation"]],
+                # Judging each household as it is saved is the one-by-one path's.
+                one_by_one=options["one_by_one"] or options["evaluation"] == "per-household",
             )
         except ApplicationError as error:
             raise CommandError(error.message_en if options["english"] else error.message) from error
