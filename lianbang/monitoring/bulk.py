@@ -36,6 +36,43 @@ def households_evaluate_all(*, as_of: date, cause: str = "bulk") -> BulkReport:
     return _run(run, rule_set)
 
 
+# The households judged per statement: each id is bound three times (households, members,
+# events), well under PostgreSQL's 65,535 parameters.
+SOME_CHUNK = 5000
+
+
+@transaction.atomic
+def households_evaluate_some(*, household_ids: list[int], as_of: date, cause: str) -> int:
+    """Judge these households with the monitoring engine's set-based bulk evaluation and keep
+    the changes (lights, light history, computed labels); alerts are raised as after a bulk
+    run (``lights_changed_in_bulk``, once for all). Returns the number of lights changed.
+
+    The statements of :func:`households_evaluate_all`, with the plan restricted to these
+    households (an import judges only the households its file names)."""
+    rule_set = active_rule_set()
+    if rule_set is None or not household_ids:
+        return 0
+    now = timezone.now()
+    changed = 0
+    ids = sorted(household_ids)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), SOME_CHUNK):
+            chunk = ids[start : start + SOME_CHUNK]
+            plan = make_plan(
+                as_of=as_of,
+                rules=rule_specs(rule_set),
+                labels=computed_label_specs(),
+                household_ids=chunk,
+                recent_days=rule_set.recent_days,
+            )
+            _create_judgements(cursor, plan)
+            changed += _write_lights(cursor, rule_set.version, as_of, cause, now)
+            _write_labels(cursor, plan)
+            _drop_temporaries(cursor)
+    lights_changed_in_bulk.send(sender=EvaluationRun, changed_at=now, cause=cause)
+    return changed
+
+
 def run_queued_evaluations() -> list[BulkReport]:
     """Run the queued full re-judgements, oldest first; each is claimed once."""
     reports = []

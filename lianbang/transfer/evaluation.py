@@ -11,18 +11,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from typing import Any
 
-from django.db import connection, transaction
-from django.utils import timezone
-
-from lianbang.monitoring import bulk
-from lianbang.monitoring.engine import make_plan
-from lianbang.monitoring.models import EvaluationRun
 from lianbang.monitoring.receivers import reevaluate_household
-from lianbang.monitoring.selectors import active_rule_set, computed_label_specs, rule_specs
-from lianbang.monitoring.signals import lights_changed_in_bulk
 from lianbang.registry.signals import household_changed
 
 _local = threading.local()
@@ -55,40 +46,3 @@ def deferred_evaluation() -> Iterator[None]:
             if _users == 0:
                 household_changed.connect(reevaluate_household)
                 household_changed.disconnect(dispatch_uid=_UID)
-
-
-# The households judged per statement: each id is bound three times (households, members,
-# events), well under PostgreSQL's 65,535 parameters.
-JUDGE_CHUNK = 5000
-
-
-@transaction.atomic
-def households_judge(*, household_ids: list[int], as_of: date, cause: str) -> int:
-    """Judge these households with the monitoring engine's set-based bulk evaluation and keep
-    the changes (lights, light history, computed labels); alerts are raised as after a bulk
-    run (``lights_changed_in_bulk``, once for all). Returns the number of lights changed.
-
-    ``monitoring.bulk`` judges every household at once; an import judges only the households
-    its file names, so it runs the same statements with the plan restricted to them."""
-    rule_set = active_rule_set()
-    if rule_set is None or not household_ids:
-        return 0
-    now = timezone.now()
-    changed = 0
-    ids = sorted(household_ids)
-    with connection.cursor() as cursor:
-        for start in range(0, len(ids), JUDGE_CHUNK):
-            chunk = ids[start : start + JUDGE_CHUNK]
-            plan = make_plan(
-                as_of=as_of,
-                rules=rule_specs(rule_set),
-                labels=computed_label_specs(),
-                household_ids=chunk,
-                recent_days=rule_set.recent_days,
-            )
-            bulk._create_judgements(cursor, plan)
-            changed += bulk._write_lights(cursor, rule_set.version, as_of, cause, now)
-            bulk._write_labels(cursor, plan)
-            bulk._drop_temporaries(cursor)
-    lights_changed_in_bulk.send(sender=EvaluationRun, changed_at=now, cause=cause)
-    return changed

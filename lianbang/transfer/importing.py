@@ -28,13 +28,13 @@ from django.utils import timezone
 from lianbang.accounts.models import User
 from lianbang.common.errors import ApplicationError
 from lianbang.common.validators import InvalidValue, Reason, normalize_id_number
-from lianbang.monitoring.bulk import households_evaluate_all
+from lianbang.monitoring.bulk import households_evaluate_all, households_evaluate_some
 from lianbang.registry.batch import households_save_documents
 from lianbang.registry.document import parse_household_document
 from lianbang.registry.export import household_to_document, households_to_documents
 from lianbang.registry.models import Household
 from lianbang.registry.services import SaveResult, household_save_document
-from lianbang.transfer.evaluation import deferred_evaluation, households_judge
+from lianbang.transfer.evaluation import deferred_evaluation
 from lianbang.transfer.households import (
     Built,
     CellIssue,
@@ -465,7 +465,7 @@ def _evaluate(run: _Run, report: ImportReport, bulk: bool) -> str:
         return "none"
     if not run.one_by_one:
         # Also the unchanged ones: a re-run after an interrupted import judges what it saved.
-        households_judge(household_ids=sorted(run.touched), as_of=run.today, cause="import")
+        households_evaluate_some(household_ids=sorted(run.touched), as_of=run.today, cause="import")
         return "bulk"
     changed = report.households["created"] + report.households["updated"]
     if not bulk:
