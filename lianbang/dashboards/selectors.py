@@ -11,7 +11,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 from typing import Any
+
+from django.db.models import Q, QuerySet
 
 from lianbang.dashboards.compute import compute as compute_live
 from lianbang.dashboards.compute import income_medians, money
@@ -43,25 +47,47 @@ def unit_info(unit: Unit) -> NodeInfo:
     return NodeInfo(NodeKind.UNIT, unit.pk, unit.name, unit.level, unit.get_level_display())
 
 
-def child_nodes(unit: Unit, by: str) -> list[NodeInfo]:
+def children_figures(unit: Unit, by: str) -> tuple[NodeFigures, list[NodeFigures]]:
+    """The unit's figures and those of each row of a drill-down step (see ``_children``): two
+    queries whatever the number of rows (the nodes, then their roll-up rows and the unit's)."""
+    kind, children, nodes = _children(unit, by)
+    condition = Q(kind=NodeKind.UNIT, node_id=unit.pk) | Q(kind=kind, node_id__in=children.values("pk"))
+    parent, *rows = _assemble(unit, [unit_info(unit), *nodes], _stored(condition))
+    return parent, rows
+
+
+def _children(unit: Unit, by: str) -> tuple[str, QuerySet[Any], list[NodeInfo]]:
     """The rows of a drill-down step: child units (a floor group's: its micro-grids), or every
-    building / micro-grid of the subtree."""
-    if by == "unit":
-        children = list(unit.children.order_by("name"))
-        if children:
-            return [unit_info(child) for child in children]
-        by = "grid"
-    if by == "building":
-        buildings = Building.objects.filter(path_prefix_q(unit.path, "branch__path")).order_by("number")
-        return [NodeInfo(NodeKind.BUILDING, b.pk, b.name) for b in buildings]
-    grids = MicroGrid.objects.filter(path_prefix_q(unit.path, "unit__path")).order_by("code")
-    return [NodeInfo(NodeKind.GRID, g.pk, g.name) for g in grids]
+    building / micro-grid of the subtree; their kind, query and names."""
+    if by == NodeKind.UNIT:
+        units = unit.children.order_by("name")
+        rows = [
+            NodeInfo(NodeKind.UNIT, pk, name, level, str(Unit.Level(level).label))
+            for pk, name, level in units.values_list("pk", "name", "level")
+        ]
+        if rows:
+            return NodeKind.UNIT, units, rows
+    children: QuerySet[Any]
+    if by == NodeKind.BUILDING:
+        kind = NodeKind.BUILDING
+        children = Building.objects.filter(path_prefix_q(unit.path, "branch__path")).order_by("number")
+    else:
+        kind = NodeKind.GRID
+        children = MicroGrid.objects.filter(path_prefix_q(unit.path, "unit__path")).order_by("code")
+    return kind, children, [NodeInfo(kind, pk, name) for pk, name in children.values_list("pk", "name")]
 
 
 def figures(unit: Unit, nodes: list[NodeInfo]) -> list[NodeFigures]:
     """The figures of ``nodes`` (all inside ``unit``'s subtree), from the roll-up; a node the
     roll-up lacks is computed live over the smallest subtree that holds it."""
-    stored = _stored(nodes)
+    ids: dict[str, list[int]] = {}
+    for node in nodes:
+        ids.setdefault(node.kind, []).append(node.id)
+    condition = reduce(or_, [Q(kind=kind, node_id__in=pks) for kind, pks in ids.items()], Q(pk__in=[]))
+    return _assemble(unit, nodes, _stored(condition))
+
+
+def _assemble(unit: Unit, nodes: list[NodeInfo], stored: dict[tuple[str, int], _Row]) -> list[NodeFigures]:
     missing = [node for node in nodes if (node.kind, node.id) not in stored]
     live = _live(unit, missing) if missing else {}
     return [
@@ -72,19 +98,21 @@ def figures(unit: Unit, nodes: list[NodeInfo]) -> list[NodeFigures]:
     ]
 
 
-def _stored(nodes: list[NodeInfo]) -> dict[tuple[str, int], Rollup]:
-    ids: dict[str, list[int]] = {}
-    for node in nodes:
-        ids.setdefault(node.kind, []).append(node.id)
-    rows = Rollup.objects.none()
-    for kind, pks in ids.items():
-        rows |= Rollup.objects.filter(kind=kind, node_id__in=pks)
-    return {(r.kind, r.node_id): r for r in rows}
+# A roll-up row as read: the counts in COUNT_FIELDS order, then the columns below. Tuples, not
+# model instances: a drill-down step reads hundreds of rows per request.
+_Row = tuple[Any, ...]
+_TAIL = ("income_total", "median_per_capita", "labels", "computed_at")
 
 
-def _from_rollup(node: NodeInfo, row: Rollup) -> NodeFigures:
-    counts = {name: getattr(row, name) for name in COUNT_FIELDS}
-    return NodeFigures(node, counts, row.income_total, row.median_per_capita, row.labels, row.computed_at)
+def _stored(condition: Q) -> dict[tuple[str, int], _Row]:
+    rows = Rollup.objects.filter(condition).values_list("kind", "node_id", *COUNT_FIELDS, *_TAIL)
+    return {(row[0], row[1]): row[2:] for row in rows}
+
+
+def _from_rollup(node: NodeInfo, row: _Row) -> NodeFigures:
+    counts = dict(zip(COUNT_FIELDS, row, strict=False))
+    income_total, median, labels, computed_at = row[len(COUNT_FIELDS) :]
+    return NodeFigures(node, counts, income_total, median, labels, computed_at)
 
 
 def _live(unit: Unit, nodes: list[NodeInfo]) -> dict[tuple[str, int], NodeFigures]:
