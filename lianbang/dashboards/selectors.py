@@ -15,7 +15,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from lianbang.dashboards.compute import compute as compute_live
 from lianbang.dashboards.compute import income_medians, money
@@ -171,12 +171,8 @@ def trend(unit: Unit, months: int, now: datetime | None = None) -> list[TrendPoi
     """The unit's lights at the end of each of the ``months`` − 1 past months, and now."""
     moment = moment_at(now)
     past = past_months(moment, months - 1)
-    stored = set(TrendMonth.objects.filter(month__in=past).values_list("month", flat=True))
-    rows = {
-        r.month: r
-        for r in MonthlyLights.objects.filter(kind=NodeKind.UNIT, node_id=unit.pk, month__in=stored)
-    }
-    points = [_past_point(unit, month, rows.get(month), month in stored) for month in past]
+    stored = _stored_months(unit, past)
+    points = [_past_point(unit, month, month in stored, stored.get(month)) for month in past]
     (current,) = figures(unit, [unit_info(unit)])
     c = current.counts
     points.append(
@@ -187,11 +183,24 @@ def trend(unit: Unit, months: int, now: datetime | None = None) -> list[TrendPoi
     return points
 
 
-def _past_point(unit: Unit, month: date, row: MonthlyLights | None, stored: bool) -> TrendPoint:
+_COLORS = ("red", "yellow", "green")
+
+
+def _stored_months(unit: Unit, months: list[date]) -> dict[date, tuple[int, int, int] | None]:
+    """The snapshotted months among ``months`` with the unit's row of each (None: the unit had
+    no lit household then), in one query."""
+    row = MonthlyLights.objects.filter(kind=NodeKind.UNIT, node_id=unit.pk, month=OuterRef("month"))
+    found = (
+        TrendMonth.objects.filter(month__in=months)
+        .annotate(**{c: Subquery(row.values(c)[:1]) for c in _COLORS})
+        .values_list("month", *_COLORS)
+    )
+    return {month: None if red is None else (red, yellow, green) for month, red, yellow, green in found}
+
+
+def _past_point(unit: Unit, month: date, stored: bool, lights: tuple[int, int, int] | None) -> TrendPoint:
     end = month_end(month)
-    if row is None and not stored:  # not snapshotted yet: derive it from the history now
+    if not stored:  # not snapshotted yet: derive it from the history now
         counts = lights_at(end, unit).get((NodeKind.UNIT, unit.pk), Counter())
         return TrendPoint(month, end, counts["red"], counts["yellow"], counts["green"], False)
-    if row is None:
-        return TrendPoint(month, end, 0, 0, 0, False)
-    return TrendPoint(month, end, row.red, row.yellow, row.green, False)
+    return TrendPoint(month, end, *(lights or (0, 0, 0)), False)
