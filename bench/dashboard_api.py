@@ -112,9 +112,9 @@ CHILD_NODES_SQL = {
     "grid": "SELECT g.id FROM org_microgrid g JOIN org_unit u ON u.id = g.unit_id"
     " WHERE u.path LIKE %(prefix)s",
 }
-CHILDREN_SQL = """
-SELECT * FROM dashboards_rollup WHERE (kind = 'unit' AND node_id = %(unit)s)
-OR (kind = %(by)s AND node_id IN ({nodes}))
+CHILDREN_SQL = f"""
+{HOME_SQL}
+UNION ALL SELECT * FROM dashboards_rollup WHERE kind = %(by)s AND node_id IN ({{nodes}})
 """
 TREND_SQL = """
 SELECT t.month, l.red, l.yellow, l.green FROM dashboards_trendmonth t
