@@ -13,6 +13,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
 from lianbang.dashboards.compute import compute as compute_live
 from lianbang.dashboards.compute import income_medians, money
 from lianbang.dashboards.models import MonthlyLights, NodeKind, Rollup, TrendMonth
@@ -43,25 +45,46 @@ def unit_info(unit: Unit) -> NodeInfo:
     return NodeInfo(NodeKind.UNIT, unit.pk, unit.name, unit.level, unit.get_level_display())
 
 
-def child_nodes(unit: Unit, by: str) -> list[NodeInfo]:
+def children_figures(unit: Unit, by: str) -> tuple[NodeFigures, list[NodeFigures]]:
+    """The unit's figures and those of each row of a drill-down step (see ``_children``): two
+    queries whatever the number of rows (the nodes, then their roll-up rows and the unit's)."""
+    kind, children, nodes = _children(unit, by)
+    conditions = [Q(kind=NodeKind.UNIT, node_id=unit.pk), Q(kind=kind, node_id__in=children.values("pk"))]
+    parent, *rows = _assemble(unit, [unit_info(unit), *nodes], _stored(conditions))
+    return parent, rows
+
+
+def _children(unit: Unit, by: str) -> tuple[str, QuerySet[Any], list[NodeInfo]]:
     """The rows of a drill-down step: child units (a floor group's: its micro-grids), or every
-    building / micro-grid of the subtree."""
-    if by == "unit":
-        children = list(unit.children.order_by("name"))
-        if children:
-            return [unit_info(child) for child in children]
-        by = "grid"
-    if by == "building":
-        buildings = Building.objects.filter(path_prefix_q(unit.path, "branch__path")).order_by("number")
-        return [NodeInfo(NodeKind.BUILDING, b.pk, b.name) for b in buildings]
-    grids = MicroGrid.objects.filter(path_prefix_q(unit.path, "unit__path")).order_by("code")
-    return [NodeInfo(NodeKind.GRID, g.pk, g.name) for g in grids]
+    building / micro-grid of the subtree; their kind, query and names."""
+    if by == NodeKind.UNIT:
+        units = unit.children.order_by("name")
+        rows = [
+            NodeInfo(NodeKind.UNIT, pk, name, level, str(Unit.Level(level).label))
+            for pk, name, level in units.values_list("pk", "name", "level")
+        ]
+        if rows:
+            return NodeKind.UNIT, units, rows
+    children: QuerySet[Any]
+    if by == NodeKind.BUILDING:
+        kind = NodeKind.BUILDING
+        children = Building.objects.filter(path_prefix_q(unit.path, "branch__path")).order_by("number")
+    else:
+        kind = NodeKind.GRID
+        children = MicroGrid.objects.filter(path_prefix_q(unit.path, "unit__path")).order_by("code")
+    return kind, children, [NodeInfo(kind, pk, name) for pk, name in children.values_list("pk", "name")]
 
 
 def figures(unit: Unit, nodes: list[NodeInfo]) -> list[NodeFigures]:
     """The figures of ``nodes`` (all inside ``unit``'s subtree), from the roll-up; a node the
     roll-up lacks is computed live over the smallest subtree that holds it."""
-    stored = _stored(nodes)
+    ids: dict[str, list[int]] = {}
+    for node in nodes:
+        ids.setdefault(node.kind, []).append(node.id)
+    return _assemble(unit, nodes, _stored([Q(kind=kind, node_id__in=pks) for kind, pks in ids.items()]))
+
+
+def _assemble(unit: Unit, nodes: list[NodeInfo], stored: dict[tuple[str, int], _Row]) -> list[NodeFigures]:
     missing = [node for node in nodes if (node.kind, node.id) not in stored]
     live = _live(unit, missing) if missing else {}
     return [
@@ -72,19 +95,27 @@ def figures(unit: Unit, nodes: list[NodeInfo]) -> list[NodeFigures]:
     ]
 
 
-def _stored(nodes: list[NodeInfo]) -> dict[tuple[str, int], Rollup]:
-    ids: dict[str, list[int]] = {}
-    for node in nodes:
-        ids.setdefault(node.kind, []).append(node.id)
-    rows = Rollup.objects.none()
-    for kind, pks in ids.items():
-        rows |= Rollup.objects.filter(kind=kind, node_id__in=pks)
-    return {(r.kind, r.node_id): r for r in rows}
+# A roll-up row as read: the counts in COUNT_FIELDS order, then the columns below. Tuples, not
+# model instances: a drill-down step reads hundreds of rows per request.
+_Row = tuple[Any, ...]
+_TAIL = ("income_total", "median_per_capita", "labels", "computed_at")
 
 
-def _from_rollup(node: NodeInfo, row: Rollup) -> NodeFigures:
-    counts = {name: getattr(row, name) for name in COUNT_FIELDS}
-    return NodeFigures(node, counts, row.income_total, row.median_per_capita, row.labels, row.computed_at)
+def _stored(conditions: list[Q]) -> dict[tuple[str, int], _Row]:
+    """The roll-up rows matching any of ``conditions``, in one query: a UNION ALL, as an OR of
+    a subquery would have PostgreSQL filter every row of the kind instead of probing the index."""
+    first, *others = [
+        Rollup.objects.filter(condition).values_list("kind", "node_id", *COUNT_FIELDS, *_TAIL)
+        for condition in conditions
+    ]
+    rows = first.union(*others, all=True) if others else first
+    return {(row[0], row[1]): row[2:] for row in rows}
+
+
+def _from_rollup(node: NodeInfo, row: _Row) -> NodeFigures:
+    counts = dict(zip(COUNT_FIELDS, row, strict=False))
+    income_total, median, labels, computed_at = row[len(COUNT_FIELDS) :]
+    return NodeFigures(node, counts, income_total, median, labels, computed_at)
 
 
 def _live(unit: Unit, nodes: list[NodeInfo]) -> dict[tuple[str, int], NodeFigures]:
@@ -143,12 +174,8 @@ def trend(unit: Unit, months: int, now: datetime | None = None) -> list[TrendPoi
     """The unit's lights at the end of each of the ``months`` − 1 past months, and now."""
     moment = moment_at(now)
     past = past_months(moment, months - 1)
-    stored = set(TrendMonth.objects.filter(month__in=past).values_list("month", flat=True))
-    rows = {
-        r.month: r
-        for r in MonthlyLights.objects.filter(kind=NodeKind.UNIT, node_id=unit.pk, month__in=stored)
-    }
-    points = [_past_point(unit, month, rows.get(month), month in stored) for month in past]
+    stored = _stored_months(unit, past)
+    points = [_past_point(unit, month, month in stored, stored.get(month)) for month in past]
     (current,) = figures(unit, [unit_info(unit)])
     c = current.counts
     points.append(
@@ -159,11 +186,24 @@ def trend(unit: Unit, months: int, now: datetime | None = None) -> list[TrendPoi
     return points
 
 
-def _past_point(unit: Unit, month: date, row: MonthlyLights | None, stored: bool) -> TrendPoint:
+_COLORS = ("red", "yellow", "green")
+
+
+def _stored_months(unit: Unit, months: list[date]) -> dict[date, tuple[int, int, int] | None]:
+    """The snapshotted months among ``months`` with the unit's row of each (None: the unit had
+    no lit household then), in one query."""
+    row = MonthlyLights.objects.filter(kind=NodeKind.UNIT, node_id=unit.pk, month=OuterRef("month"))
+    found = (
+        TrendMonth.objects.filter(month__in=months)
+        .annotate(**{c: Subquery(row.values(c)[:1]) for c in _COLORS})
+        .values_list("month", *_COLORS)
+    )
+    return {month: None if red is None else (red, yellow, green) for month, red, yellow, green in found}
+
+
+def _past_point(unit: Unit, month: date, stored: bool, lights: tuple[int, int, int] | None) -> TrendPoint:
     end = month_end(month)
-    if row is None and not stored:  # not snapshotted yet: derive it from the history now
+    if not stored:  # not snapshotted yet: derive it from the history now
         counts = lights_at(end, unit).get((NodeKind.UNIT, unit.pk), Counter())
         return TrendPoint(month, end, counts["red"], counts["yellow"], counts["green"], False)
-    if row is None:
-        return TrendPoint(month, end, 0, 0, 0, False)
-    return TrendPoint(month, end, row.red, row.yellow, row.green, False)
+    return TrendPoint(month, end, *(lights or (0, 0, 0)), False)

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from lianbang.accounts.models import Role
+from lianbang.api.dashboards import ChildrenFiguresOut
 from lianbang.dashboards.services import rollup_refresh
 from lianbang.dashboards.tests.conftest import client_for
 from lianbang.org.models import Building, MicroGrid, Unit
@@ -92,6 +93,27 @@ def test_the_children_of_the_district_are_its_streets_and_add_up(district: Unit)
     assert body["parent"]["links"]["red"]["href"] == f"/api/v1/households?unit_id={district.pk}&light=red"
     assert body["child_links"]["red"]["href"] == "/api/v1/households?unit_id={id}&light=red"
     assert all(c["links"] is None for c in body["children"])
+
+
+def test_each_drill_down_from_the_rollup_equals_the_live_figures_and_keeps_its_schema(
+    district: Unit,
+) -> None:
+    client = client_for(Role.DISTRICT_ADMIN, district)
+    steps = [f"/api/v1/dashboard/children?unit={district.pk}&by={by}" for by in ("unit", "building", "grid")]
+    live = [_get(client, url) for url in steps]  # no roll-up yet: every row computed live
+    rollup_refresh()
+    for url, computed in zip(steps, live, strict=True):
+        stored = _get(client, url)
+        assert all(row["as_of"] is not None for row in stored["children"])
+        assert _without_as_of(stored) == _without_as_of(computed), url
+        # The rows are rendered without ninja's validation: they must be what it would give.
+        validated = ChildrenFiguresOut.model_validate(stored).model_dump(mode="json")
+        assert _without_as_of(validated) == _without_as_of(stored), url
+
+
+def _without_as_of(body: dict[str, Any]) -> dict[str, Any]:
+    rows = [{**row, "as_of": None} for row in (body["parent"], *body["children"])]
+    return {**body, "parent": rows[0], "children": rows[1:]}
 
 
 def test_below_the_floor_group_the_children_are_micro_grids(district: Unit) -> None:
