@@ -54,7 +54,15 @@ from lianbang.employment.selectors import coverage, person_path, unreached
 from lianbang.employment.services import jobs, placements, survey, training, transport, wishes
 from lianbang.employment.services.common import one_code
 from lianbang.employment.tasks import EMPLOYMENT_EXPORT, EMPLOYMENT_EXPORTS
-from lianbang.employment.vocab import Constraint, JobType, Place
+from lianbang.employment.vocab import (
+    CONSTRAINT_EN,
+    JOB_TYPE_EN,
+    PLACE_EN,
+    WORK_LOCATION_EN,
+    Constraint,
+    JobType,
+    Place,
+)
 from lianbang.jobs.models import Job
 from lianbang.jobs.runner import job_dispatch, job_submit
 from lianbang.org.models import Unit
@@ -1383,11 +1391,19 @@ def unit_rates_series(
 
 @router.get(f"{BASE}/vocabularies", response=dict[str, list[dict[str, str]]])
 def vocabularies(request: HttpRequest) -> dict[str, list[dict[str, str]]]:
-    """The codes and Chinese labels forms offer: job types, places, constraints."""
+    """The codes with Chinese and English labels that forms offer: job types, places,
+    constraints and the work locations (务工所在地) of enterprises and jobs."""
+    locations = [(v, label) for v, label in WorkLocation.choices if v]
     return {
-        name: [{"code": str(v), "label": str(label)} for v, label in choices.choices]
-        for name, choices in (("job_types", JobType), ("places", Place), ("constraints", Constraint))
+        "job_types": _vocabulary(JobType.choices, JOB_TYPE_EN),
+        "places": _vocabulary(Place.choices, PLACE_EN),
+        "constraints": _vocabulary(Constraint.choices, CONSTRAINT_EN),
+        "work_locations": _vocabulary(locations, WORK_LOCATION_EN),
     }
+
+
+def _vocabulary(choices: list[tuple[str, str]], english: dict[Any, str]) -> list[dict[str, str]]:
+    return [{"code": str(v), "label": str(label), "label_en": english[v]} for v, label in choices]
 
 
 # -- exports ----------------------------------------------------------------------------------
