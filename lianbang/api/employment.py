@@ -11,7 +11,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -63,8 +62,7 @@ from lianbang.employment.vocab import (
     JobType,
     Place,
 )
-from lianbang.jobs.models import Job
-from lianbang.jobs.runner import job_dispatch, job_submit
+from lianbang.jobs.exports import export_start
 from lianbang.org.models import Unit
 from lianbang.registry.models import Member
 from lianbang.registry.vocab import WorkLocation
@@ -1442,14 +1440,6 @@ def employment_export(
         if payload.campaign_id is None:
             raise invalid("campaign_id", None, "请选择摸底批次", "choose a survey campaign")
         params["campaign_id"] = _campaign(request, payload.campaign_id).pk
-    job = _start_export(request, params)
+    job = export_start(kind=EMPLOYMENT_EXPORT, actor=actor_of(request), params=params)
     url = f"/transfer/jobs/{job.pk}/"
     return 201, {"job_id": job.pk, "status": job.status, "message": job.message, "url": url}
-
-
-def _start_export(request: HttpRequest, params: dict[str, Any]) -> Job:
-    with transaction.atomic():
-        job = job_submit(kind=EMPLOYMENT_EXPORT, actor=actor_of(request), params=params)
-        job_dispatch(job, background=True)
-    job.refresh_from_db()
-    return job
