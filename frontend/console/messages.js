@@ -18,4 +18,11 @@ export default {
   unjudged: ['未评估', 'Not judged'],
   children: ['下级单位', 'Units below'],
   unit: ['单位', 'Unit'],
+  // RevealDialog
+  revealTitle: ['查看敏感信息', 'Reveal a sensitive value'],
+  revealOf: ['查看「{l}」需填写事由，将记入审计日志', 'Revealing "{l}" needs a reason; it is audited'],
+  revealWhy: ['查看敏感信息需填写事由，将记入审计日志', 'Revealing a sensitive value needs a reason; it is audited'],
+  revealReason: ['查看事由（必填）', 'Reason (required)'],
+  cancel: ['取消', 'Cancel'],
+  confirm: ['确定', 'Confirm'],
 }

@@ -11,7 +11,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -54,9 +53,16 @@ from lianbang.employment.selectors import coverage, person_path, unreached
 from lianbang.employment.services import jobs, placements, survey, training, transport, wishes
 from lianbang.employment.services.common import one_code
 from lianbang.employment.tasks import EMPLOYMENT_EXPORT, EMPLOYMENT_EXPORTS
-from lianbang.employment.vocab import Constraint, JobType, Place
-from lianbang.jobs.models import Job
-from lianbang.jobs.runner import job_dispatch, job_submit
+from lianbang.employment.vocab import (
+    CONSTRAINT_EN,
+    JOB_TYPE_EN,
+    PLACE_EN,
+    WORK_LOCATION_EN,
+    Constraint,
+    JobType,
+    Place,
+)
+from lianbang.jobs.exports import export_start
 from lianbang.org.models import Unit
 from lianbang.registry.models import Member
 from lianbang.registry.vocab import WorkLocation
@@ -1383,11 +1389,19 @@ def unit_rates_series(
 
 @router.get(f"{BASE}/vocabularies", response=dict[str, list[dict[str, str]]])
 def vocabularies(request: HttpRequest) -> dict[str, list[dict[str, str]]]:
-    """The codes and Chinese labels forms offer: job types, places, constraints."""
+    """The codes with Chinese and English labels that forms offer: job types, places,
+    constraints and the work locations (务工所在地) of enterprises and jobs."""
+    locations = [(v, label) for v, label in WorkLocation.choices if v]
     return {
-        name: [{"code": str(v), "label": str(label)} for v, label in choices.choices]
-        for name, choices in (("job_types", JobType), ("places", Place), ("constraints", Constraint))
+        "job_types": _vocabulary(JobType.choices, JOB_TYPE_EN),
+        "places": _vocabulary(Place.choices, PLACE_EN),
+        "constraints": _vocabulary(Constraint.choices, CONSTRAINT_EN),
+        "work_locations": _vocabulary(locations, WORK_LOCATION_EN),
     }
+
+
+def _vocabulary(choices: list[tuple[str, str]], english: dict[Any, str]) -> list[dict[str, str]]:
+    return [{"code": str(v), "label": str(label), "label_en": english[v]} for v, label in choices]
 
 
 # -- exports ----------------------------------------------------------------------------------
@@ -1426,14 +1440,6 @@ def employment_export(
         if payload.campaign_id is None:
             raise invalid("campaign_id", None, "请选择摸底批次", "choose a survey campaign")
         params["campaign_id"] = _campaign(request, payload.campaign_id).pk
-    job = _start_export(request, params)
+    job = export_start(kind=EMPLOYMENT_EXPORT, actor=actor_of(request), params=params)
     url = f"/transfer/jobs/{job.pk}/"
     return 201, {"job_id": job.pk, "status": job.status, "message": job.message, "url": url}
-
-
-def _start_export(request: HttpRequest, params: dict[str, Any]) -> Job:
-    with transaction.atomic():
-        job = job_submit(kind=EMPLOYMENT_EXPORT, actor=actor_of(request), params=params)
-        job_dispatch(job, background=True)
-    job.refresh_from_db()
-    return job

@@ -106,15 +106,17 @@ def postings_export(
     path: Path,
     *,
     postings: QuerySet[JobPosting],
+    unit: Unit,
     actor: Actor = None,
     open_only: bool = True,
     today: date | None = None,
 ) -> int:
-    """岗位清单: the (already scoped) postings, newest first, with the enterprise's code."""
+    """岗位清单 of ``unit``: the (already scoped) postings, newest first, with the enterprise's
+    code; the audit entry names the unit."""
     chosen = postings.select_related("enterprise").order_by("-pk")
     rows = (_posting_row(p) for p in chosen.iterator(CHUNK))
     count = write_rows(path, "岗位清单", POSTING_COLUMNS, rows, today=today)
-    _audit(actor, "employment_postings", count, {"open_only": open_only})
+    _audit(actor, "employment_postings", count, {"unit": unit.pk, "open_only": open_only})
     return count
 
 

@@ -12,15 +12,15 @@ from django.utils import timezone
 
 from lianbang.accounts.models import Permission
 from lianbang.accounts.scope import members_for, unit_for
-from lianbang.common.errors import ApplicationError
 from lianbang.employment import matching
 from lianbang.employment.access import not_found, visible_units_q
 from lianbang.employment.exports import postings_export, unreached_export
 from lianbang.employment.models import JobPosting, SurveyCampaign
 from lianbang.employment.selectors import unreached
+from lianbang.jobs.exports import export_run
 from lianbang.jobs.registry import register
 from lianbang.jobs.runner import JobContext
-from lianbang.org.models import Unit
+from lianbang.org.models import Unit, path_prefix_q
 from lianbang.transfer.reports import employment_report
 
 EMPLOYMENT_EXPORT = "employment_export"
@@ -33,24 +33,17 @@ EMPLOYMENT_EXPORTS = {
 
 @register(EMPLOYMENT_EXPORT, "就业导出")
 def employment_export_task(ctx: JobContext) -> None:
-    params = ctx.params
-    what = str(params.get("what", ""))
-    if what not in EMPLOYMENT_EXPORTS:
-        raise ApplicationError("unknown_export", f"未知的导出类型「{what}」", f"unknown export {what!r}")
-    path = ctx.path(f"{what}.xlsx")
-    rows = _export(ctx, what, params, path)
-    ctx.job.result_path = str(path)
-    ctx.job.counts = {"rows": rows}
-    ctx.job.message = f"{EMPLOYMENT_EXPORTS[what]}：{rows} 行"
+    export_run(ctx, exports=EMPLOYMENT_EXPORTS, write=_export)
 
 
 def _export(ctx: JobContext, what: str, params: dict[str, Any], path: Any) -> int:
     actor = ctx.actor
     today = timezone.localdate()
+    unit = _unit(ctx, params.get("unit_id"))
     if what == "postings":
         open_only = params.get("open_only", True) is not False
-        return postings_export(path, postings=_postings(ctx, open_only), actor=actor, open_only=open_only)
-    unit = _unit(ctx, params.get("unit_id"))
+        postings = _postings(ctx, unit, open_only)
+        return postings_export(path, postings=postings, unit=unit, actor=actor, open_only=open_only)
     if what == "report":
         return employment_report(path, unit=unit, as_of=today, actor=actor)
     campaigns = SurveyCampaign.objects.filter(visible_units_q(actor)) if actor else SurveyCampaign.objects
@@ -69,8 +62,11 @@ def _export(ctx: JobContext, what: str, params: dict[str, Any], path: Any) -> in
     )
 
 
-def _postings(ctx: JobContext, open_only: bool) -> QuerySet[JobPosting]:
+def _postings(ctx: JobContext, unit: Unit, open_only: bool) -> QuerySet[JobPosting]:
+    """The postings of ``unit`` and the units below it (not those of the units above, which
+    ``jobs.view`` also shows), still within what the user may see."""
     rows = matching.open_jobs(timezone.localdate()) if open_only else JobPosting.objects.all()
+    rows = rows.filter(path_prefix_q(unit.path, "unit__path"))
     return rows.filter(visible_units_q(ctx.actor)) if ctx.actor else rows
 
 

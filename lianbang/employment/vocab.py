@@ -36,6 +36,15 @@ PLACE_EN = {
     Place.JIANGSU: "Jiangsu station",
 }
 
+#: 务工所在地 in English (the registry's vocabulary, which forms of enterprises and jobs offer).
+WORK_LOCATION_EN = {
+    WorkLocation.NONE: "not working",
+    WorkLocation.IN_TOWNSHIP: "in the township",
+    WorkLocation.IN_COUNTY: "in the county, outside the township",
+    WorkLocation.IN_PROVINCE: "in the province, outside the county",
+    WorkLocation.OUT_OF_PROVINCE: "outside the province",
+}
+
 #: The five service stations (服务站) and the registry's 务工所在地 each lies in.
 STATIONS = {
     Place.KUNMING: WorkLocation.IN_PROVINCE,
@@ -72,6 +81,22 @@ class JobType(models.TextChoices):
     AGRICULTURE = "agriculture", "种植养殖"
     ELECTRICIAN = "electrician", "电工焊工"
     CARE = "care", "养老护理"
+
+
+JOB_TYPE_EN = {
+    JobType.FACTORY: "factory worker",
+    JobType.CONSTRUCTION: "construction",
+    JobType.ELECTRONICS: "electronics assembly",
+    JobType.GARMENT: "garments and textiles",
+    JobType.FOOD: "catering",
+    JobType.CLEANING: "cleaning and housekeeping",
+    JobType.SECURITY: "security guard",
+    JobType.LOGISTICS: "logistics and delivery",
+    JobType.DRIVER: "driver",
+    JobType.AGRICULTURE: "farming and livestock",
+    JobType.ELECTRICIAN: "electrician or welder",
+    JobType.CARE: "elderly care",
+}
 
 
 class Constraint(models.TextChoices):

@@ -7,16 +7,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from lianbang.accounts.models import Permission, User
 from lianbang.accounts.scope import grants_with, households_for, unit_for
 from lianbang.common.errors import ApplicationError
 from lianbang.dashboards.household_list import HouseholdQuery, households_listed
+from lianbang.jobs.exports import export_run, export_start
 from lianbang.jobs.models import Job
 from lianbang.jobs.registry import register
-from lianbang.jobs.runner import JobContext, job_dispatch, job_submit
+from lianbang.jobs.runner import JobContext
 from lianbang.monitoring.bulk import households_evaluate_all
 from lianbang.org.models import Unit, path_prefix_q
 from lianbang.registry.models import Household
@@ -154,26 +154,14 @@ def evaluate_all_task(ctx: JobContext) -> None:
 
 @register(EXPORT, "导出")
 def export_task(ctx: JobContext) -> None:
-    params = ctx.params
-    what = str(params.get("what", ""))
-    if what not in EXPORTS:
-        raise ApplicationError("unknown_export", f"未知的导出类型「{what}」", f"unknown export {what!r}")
-    path = ctx.path(f"{what}.xlsx")
-    rows = _export(ctx, what, params, path)
-    ctx.job.result_path = str(path)
-    ctx.job.counts = {"rows": rows}
-    ctx.job.message = f"{EXPORTS[what]}：{rows} 行"
+    export_run(ctx, exports=EXPORTS, write=_export)
 
 
 def household_list_export_start(*, actor: User, query: HouseholdQuery) -> Job:
     """Start the export of the console's household list exactly as ``query`` filters and sorts
     it (the job carries the query; the task parses it with the list's own parser)."""
     params = {"what": "households", "list": query.as_params()}
-    with transaction.atomic():
-        job = job_submit(kind=EXPORT, actor=actor, params=params)
-        job_dispatch(job, background=True)
-    job.refresh_from_db()
-    return job
+    return export_start(kind=EXPORT, actor=actor, params=params)
 
 
 def _export(ctx: JobContext, what: str, params: dict[str, Any], path: Any) -> int:

@@ -81,6 +81,21 @@ def test_an_enterprise_with_a_bad_credit_code_is_refused(tree: Tree, people: Peo
     assert again.status_code == 409 and Enterprise.objects.count() == 1
 
 
+def test_the_forms_vocabularies_name_each_work_location_in_chinese_and_english(
+    tree: Tree, people: People
+) -> None:
+    client = _client(people.street)
+    words = client.get(f"{API}/vocabularies").json()
+
+    locations = {w["code"]: (w["label"], w["label_en"]) for w in words["work_locations"]}
+    assert locations["in_township"] == ("乡镇内", "in the township")
+    assert list(locations) == ["in_township", "in_county", "in_province", "out_of_province"]
+    assert all(w["label_en"] for name in ("job_types", "places", "constraints") for w in words[name])
+    body = {"name": "某公司", "credit_code": factories.credit_code(6), "work_location": "out_of_province"}
+    created = _post(client, f"{API}/units/{tree.street.pk}/enterprises", body)
+    assert created.status_code == 201 and created.json()["work_location"] == "out_of_province"
+
+
 def test_matches_come_with_their_explanations(tree: Tree, family: Family, people: People) -> None:
     factories.posting(tree.district, title="电子厂普工", job_type="electronics")
     rows = _client(people.grid_worker).get(f"{API}/members/{family.spouse.pk}/matches").json()

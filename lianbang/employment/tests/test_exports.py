@@ -84,14 +84,16 @@ def test_the_people_a_survey_has_not_reached_are_exported_masked(
     assert entry.changes["campaign"] == campaign.pk
 
 
-def test_the_job_postings_export_holds_the_visible_jobs_only(
+def test_the_job_postings_export_holds_the_jobs_of_the_unit_and_below_only(
     tree: Tree, household: Household, people: People
 ) -> None:
     from lianbang.org.services import unit_create
 
-    ours = factories.posting(tree.district, title="电子厂普工")
+    ours = factories.posting(tree.street, title="电子厂普工")
     ours.enterprise.contact_phone = "13912345678"
     ours.enterprise.save(update_fields=["contact_phone"])
+    factories.posting(tree.community, title="社区保洁")
+    factories.posting(tree.district, title="区里的岗位")  # above: the officer sees it, not exported
     other_street = unit_create(level=2, name="碧谷街道", parent=tree.district)
     factories.posting(other_street, title="别处的岗位")
     client = _client(people.street)
@@ -100,10 +102,15 @@ def test_the_job_postings_export_holds_the_visible_jobs_only(
 
     assert response.status_code == 201, response.content
     rows = _sheet(client, response.json()["job_id"])
-    assert [r["岗位名称"] for r in rows] == ["电子厂普工"]
-    assert rows[0]["统一社会信用代码"] == ours.enterprise.credit_code
-    assert rows[0]["联系电话"] == "139****5678"
-    assert AuditEntry.objects.filter(action="export", object_id="employment_postings").count() == 1
+    assert sorted(r["岗位名称"] for r in rows) == ["电子厂普工", "社区保洁"]
+    mine = next(r for r in rows if r["岗位名称"] == "电子厂普工")
+    assert mine["统一社会信用代码"] == ours.enterprise.credit_code
+    assert mine["联系电话"] == "139****5678"
+    entry = AuditEntry.objects.filter(action="export", object_id="employment_postings").get()
+    assert entry.changes["unit"] == tree.street.pk and entry.changes["rows"] == 2
+
+    below = _export(client, tree.community.pk, {"what": "postings"})
+    assert [r["岗位名称"] for r in _sheet(client, below.json()["job_id"])] == ["社区保洁"]
 
 
 def test_the_employment_report_is_reachable_from_the_employment_page(

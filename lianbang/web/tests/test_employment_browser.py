@@ -161,13 +161,15 @@ def test_an_enterprise_is_registered_given_a_job_and_the_jobs_exported(  # type:
     form.locator("[data-test=form-save]").click()
     page.locator("[data-test=enterprises]", has_text="东川恒达制衣有限公司").wait_for()
     enterprise = Enterprise.objects.get()
+    assert enterprise.work_location == "in_township"  # the form's default, sent as its code
     page.click(f"[data-test=post-job-{enterprise.pk}]")
     form.locator("[data-test=f-title]").fill("缝纫工")
     form.locator(".el-date-editor input").fill("2099-12-31")
     form.locator(".el-date-editor input").press("Enter")
     form.locator("[data-test=form-save]").click()
     form.wait_for(state="hidden")
-    assert enterprise.postings.get().title == "缝纫工"
+    posting = enterprise.postings.get()
+    assert (posting.title, posting.work_location) == ("缝纫工", "in_township")  # the enterprise's
 
     page.get_by_role("tab", name="岗位", exact=True).click()
     page.locator("[data-test=postings]", has_text="缝纫工").wait_for()
@@ -178,3 +180,25 @@ def test_an_enterprise_is_registered_given_a_job_and_the_jobs_exported(  # type:
     assert "岗位清单" in page.inner_text("body")
     screenshot(page, "employment-export-job")
     assert Member.objects.count() == 0  # nothing else was touched
+
+
+def test_the_enterprise_form_offers_the_work_locations_in_english(  # type: ignore[no-untyped-def]
+    defaults, console_page, tree: Tree
+) -> None:
+    _official("street", Role.STREET_OFFICIAL, tree.street)
+    page = console_page
+    log_in(page, "street", PASSWORD, "/console/people/employment")
+    page.evaluate("localStorage.setItem('lianbang.locale', 'en')")
+    page.reload()
+
+    page.get_by_role("tab", name="Enterprises", exact=True).click()
+    page.click("[data-test=enterprise-new]")
+    page.locator("[data-test=employment-form] [data-test=f-work-location]").click()
+    options = page.locator(".el-select-dropdown__item:visible")
+    options.first.wait_for()
+    assert options.all_inner_texts() == [
+        "in the township",
+        "in the county, outside the township",
+        "in the province, outside the county",
+        "outside the province",
+    ]

@@ -236,6 +236,8 @@ def test_the_officer_records_the_receipt_and_reveals_a_childs_aid_in_the_file(  
     day.press("Enter")
     dialog.locator("[data-test=receipt-confirm]").click()
     dialog.locator("[data-test=receipt-error]", has_text="结束日期早于开始日期").wait_for()
+    problem = dialog.locator("[data-test=receipt-error]").inner_text()
+    assert "ended_on" not in problem and "message_en" not in problem  # the reason, not raw JSON
     dialog.get_by_role("button", name="取消").click()
     receipt.refresh_from_db()
     assert receipt.ended_on is None
@@ -253,6 +255,7 @@ def test_the_officer_records_the_receipt_and_reveals_a_childs_aid_in_the_file(  
     reveal.locator("input[data-test=care-reveal-reason]").fill("核对资助发放情况")
     reveal.locator("[data-test=care-reveal-confirm]").click()
     care.locator(f"[data-test=care-aid-amount-{aid.pk}]", has_text="1500.00").wait_for()
+    reveal.wait_for(state="hidden")
     entry = AuditEntry.objects.filter(action="reveal").latest("pk")
     assert (entry.object_type, entry.object_id, entry.reason) == (
         "care.childaid",

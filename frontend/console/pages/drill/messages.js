@@ -56,8 +56,6 @@ export default {
   health: ['健康状况', 'Health'],
   employment_file: ['就业档案', 'Employment file'],
   reveal: ['查看', 'Reveal'],
-  reveal_title: ['查看敏感信息', 'Reveal a sensitive value'],
-  reveal_reason: ['查看理由（将记入审计日志）', 'Reason (kept in the audit log)'],
   confirm: ['确定', 'Confirm'],
   cancel: ['取消', 'Cancel'],
   labels: ['标签', 'Labels'],
