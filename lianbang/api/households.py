@@ -19,7 +19,7 @@ from lianbang.api.pagination import keyed_page, page
 from lianbang.api.schemas import StrictIn
 from lianbang.audit.services import audit_record
 from lianbang.common.errors import ApplicationError
-from lianbang.dashboards.household_list import SORT_KEYS, SORTS, HouseholdQuery, households_listed
+from lianbang.dashboards.household_list import SORTS, HouseholdQuery, households_listed
 from lianbang.monitoring.labels import household_label_clear, household_label_set
 from lianbang.monitoring.models import HouseholdLight, Label, LightChange
 from lianbang.registry.export import event_to_document, household_to_document, income_to_document
@@ -191,7 +191,6 @@ def household_list(
     return keyed_page(
         rows,
         sort=query.sort,
-        kind=SORT_KEYS[query.sort.lstrip("-")],
         descending=query.sort.startswith("-"),
         cursor=cursor,
         limit=limit,
