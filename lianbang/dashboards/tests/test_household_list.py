@@ -330,3 +330,37 @@ def test_has_income_false_lists_the_households_without_a_record(district: Unit) 
     without = Household.objects.filter(status="active").exclude(pk__in=Income.objects.values("household"))
     rows = _all(client, "/api/v1/households", {"has_income": "false"}, limit=100)
     assert {r["id"] for r in rows} == set(without.values_list("pk", flat=True))
+
+
+def test_the_export_refuses_a_misspelt_filter_rather_than_exporting_the_whole_scope(district: Unit) -> None:
+    client = client_for(Role.DISTRICT_ADMIN, district)
+    before = Job.objects.count()
+    community = Unit.objects.filter(level=Unit.Level.COMMUNITY).order_by("pk").first()
+    assert community is not None
+    body = {"unitid": community.pk}
+    response = client.post("/api/v1/households/export", body, content_type="application/json")
+    assert response.status_code == 422, response.content.decode()[:400]
+    refused = response.json()
+    assert refused["code"] == "invalid"
+    assert [field for field in refused["fields"] if field.endswith("unitid")], refused["fields"]
+    assert Job.objects.count() == before
+
+
+@pytest.mark.parametrize("as_json", [int, str])
+def test_the_export_takes_ids_as_numbers_or_numeric_strings(
+    district: Unit, settings: Any, as_json: Any
+) -> None:
+    settings.LIANBANG_JOBS_THREADED = False
+    client = client_for(Role.DISTRICT_ADMIN, district)
+    grid = MicroGrid.objects.exclude(households=None).order_by("pk").first()
+    assert grid is not None
+    body = {"grid_id": as_json(grid.pk), "has_income": True, "sort": "household_no"}
+    response = client.post("/api/v1/households/export", body, content_type="application/json")
+    assert response.status_code == 201, response.content.decode()[:400]
+    job = Job.objects.get(pk=response.json()["job_id"])
+    assert job.status == Job.Status.DONE, job.message
+    query = {"grid_id": grid.pk, "has_income": "true", "sort": "household_no"}
+    shown = [r["household_no"] for r in _all(client, "/api/v1/households", query, limit=100)]
+    total = Household.objects.filter(status="active").count()
+    assert 0 < len(shown) < total
+    assert [r["户编号"] for r in _sheet(job.result_path)] == shown
