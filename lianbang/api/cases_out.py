@@ -358,7 +358,7 @@ def case_detail(case: Case, user: Any, now: datetime) -> dict[str, Any]:
         relapse_of_id=case.relapse_of_id,
         measures=[_measure(m) for m in case.measures.select_related("responsible_unit", "created_by")],
         steps=[_step(s, now) for s in steps],
-        events=[_event(e) for e in case.events.select_related("actor").order_by("at", "pk")],
+        events=[event_row(e) for e in case.events.select_related("actor").order_by("at", "pk")],
         next_steps=next_steps(case, user, now),
         may=_may(case, user),
     )
@@ -452,7 +452,8 @@ def _step(step: CaseStep, now: datetime) -> dict[str, Any]:
     }
 
 
-def _event(event: CaseEvent) -> dict[str, Any]:
+def event_row(event: CaseEvent) -> dict[str, Any]:
+    """One timeline event of a case as the API shows it (case detail, 提事知情)."""
     return {
         "id": event.pk,
         "type": event.type,

@@ -335,11 +335,9 @@ def people_list(
         employment=employment,
         light=light,
     )
-    rows, kind, descending = people_sorted(rows, sort)
+    rows, descending = people_sorted(rows, sort)
     render = lambda m: person_row(m, moment)  # noqa: E731
-    return keyed_page(
-        rows, sort=sort, kind=kind, descending=descending, cursor=cursor, limit=limit, render=render
-    )
+    return keyed_page(rows, sort=sort, descending=descending, cursor=cursor, limit=limit, render=render)
 
 
 # --- helpers --------------------------------------------------------------------------------

@@ -9,10 +9,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from lianbang.api.cases_out import CaseRowOut, case_row
+from lianbang.api.cases_out import CaseRowOut, case_row, event_row
 from lianbang.api.console import LabelGroupOut, label_groups
 from lianbang.cases.clock import current
-from lianbang.cases.selectors import cases_visible_to
+from lianbang.cases.selectors import case_timeline, cases_visible_to
 from lianbang.common.errors import ApplicationError
 from lianbang.dashboards.drill import case_situation, matter_rows, member_in_scope, member_profile
 from lianbang.dashboards.services import moment_at
@@ -134,4 +134,5 @@ def case_situation_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
             "not_found", "找不到该事项或无权访问", "no such matter in your scope", status=404
         )
     situation = case_situation(found, moment_at().today)
-    return {"case": case_row(found, current()), **situation}
+    timeline = [event_row(e) for e in case_timeline(found)]
+    return {"case": case_row(found, current()), **situation, "timeline": timeline}

@@ -14,9 +14,9 @@ from django.db.models import QuerySet
 
 from lianbang.accounts.masking import mask_event_document, mask_row
 from lianbang.accounts.scope import members_for
-from lianbang.cases.models import Alert, Case, CaseEvent
+from lianbang.cases.models import Alert, Case
 from lianbang.cases.selectors import cases_visible_to
-from lianbang.cases.vocab import CaseKind, EventType
+from lianbang.cases.vocab import CaseKind
 from lianbang.dashboards.compute import Moment
 from lianbang.dashboards.people import person_row
 from lianbang.monitoring.models import HouseholdLight, LightChange, Rule
@@ -87,16 +87,14 @@ def _names(case: Case, name: str) -> bool:
 
 def case_situation(case: Case, today: date) -> dict[str, Any]:
     """Why a matter exists: the rules that raised it and that fire now (with their reasons),
-    the household's facts, recent events (masked), light history and the matter's timeline."""
+    the household's facts, recent events (masked) and light history (the API adds the matter's
+    timeline: ``cases.selectors.case_timeline`` rendered as the case detail renders it)."""
     household = case.household
     return {
         "rules": _rules_of(case),
         "facts": _facts(household, today) if household else [],
         "events": _events(household) if household else [],
         "light_history": _history(household) if household else [],
-        "timeline": [
-            _step(e) for e in CaseEvent.objects.filter(case=case).select_related("actor").order_by("at")
-        ],
     }
 
 
@@ -174,19 +172,3 @@ def _history(household: Household) -> list[dict[str, Any]]:
         }
         for c in changes.order_by("-changed_at", "-pk")[:HISTORY_ROWS]
     ]
-
-
-def _name(index: dict[str, Rule], code: str) -> str:
-    return index[code].name if code in index else code
-
-
-def _step(event: CaseEvent) -> dict[str, Any]:
-    return {
-        "id": event.pk,
-        "type": event.type,
-        "type_label": EventType(event.type).label,
-        "from_state": event.from_state,
-        "to_state": event.to_state,
-        "actor": str(event.actor) if event.actor else None,
-        "at": event.at,
-    }

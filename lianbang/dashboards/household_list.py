@@ -40,15 +40,8 @@ from lianbang.registry.models import Household, Income, Member, Visit
 from lianbang.registry.vocab import HouseholdStatus, MemberStatus
 
 LIGHTS = ("red", "yellow", "green", "none")
-# sort name → how the cursor carries its value (text, int, float or an aware datetime).
-SORT_KEYS = {
-    "id": "int",
-    "household_no": "text",
-    "light": "int",
-    "income": "float",
-    "last_visit": "datetime",
-    "updated_at": "datetime",
-}
+# the list's sorts (``-`` before one for descending); the cursor carries only the last row's id.
+SORT_KEYS = ("id", "household_no", "light", "income", "last_visit", "updated_at")
 SORTS = tuple(s for key in SORT_KEYS for s in (key, f"-{key}"))
 NO_INCOME = -1e12  # sorts households without an income record below every real figure
 NEVER = datetime(1900, 1, 1, tzinfo=UTC)  # "never visited" sorts before every visit

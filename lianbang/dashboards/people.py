@@ -60,27 +60,28 @@ def people(
     return rows.select_related("household__light")
 
 
-# sort → (the column it orders on, how the cursor carries it, descending on that column).
+# sort → (the column it orders on, descending on that column). The cursor carries only the
+# last row's id, never the key: an age sort's key is a birth date.
 # Age ascending is birth date descending; names are not a sort: minors' names are masked, and
 # ordering by the real name would leak them.
 PEOPLE_SORTS = {
-    "id": ("pk", "int", False),
-    "age": ("birth_date", "date", True),
-    "-age": ("birth_date", "date", False),
-    "household": ("household__household_no", "text", False),
-    "-household": ("household__household_no", "text", True),
+    "id": ("pk", False),
+    "age": ("birth_date", True),
+    "-age": ("birth_date", False),
+    "household": ("household__household_no", False),
+    "-household": ("household__household_no", True),
 }
 
 
-def people_sorted(rows: QuerySet[Member], sort: str) -> tuple[QuerySet[Member], str, bool]:
-    """``rows`` annotated with ``sort_key`` and ordered by (key, id); returns the rows, the
-    cursor's kind and whether the order is descending."""
+def people_sorted(rows: QuerySet[Member], sort: str) -> tuple[QuerySet[Member], bool]:
+    """``rows`` annotated with ``sort_key`` and ordered by (key, id); returns the rows and
+    whether the order is descending."""
     if sort not in PEOPLE_SORTS:
         raise invalid("sort", sort, f"可选：{'、'.join(PEOPLE_SORTS)}", f"one of {', '.join(PEOPLE_SORTS)}")
-    column, kind, descending = PEOPLE_SORTS[sort]
+    column, descending = PEOPLE_SORTS[sort]
     rows = rows.annotate(sort_key=F(column))
     key = F("sort_key").desc() if descending else F("sort_key").asc()
-    return rows.order_by(key, "-pk" if descending else "pk"), kind, descending
+    return rows.order_by(key, "-pk" if descending else "pk"), descending
 
 
 def _age_q(moment: Moment, band: str) -> Q:

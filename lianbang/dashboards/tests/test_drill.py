@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from lianbang.accounts.models import Role
-from lianbang.cases.models import Case
+from lianbang.cases.models import Case, CaseEvent
 from lianbang.cases.services.matters import request_register
 from lianbang.dashboards.tests.conftest import client_for
 from lianbang.monitoring.models import Rule
@@ -86,3 +86,19 @@ def test_a_person_or_matter_outside_the_callers_scope_is_404(district: Unit) -> 
     assert _get(outsider, f"/api/v1/members/{member.pk}", 404)["code"] == "not_found"
     assert _get(outsider, f"/api/v1/cases/{case.pk}/situation", 404)["code"] == "not_found"
     assert _get(outsider, "/api/v1/members/987654321", 404)["code"] == "not_found"
+
+
+def test_the_situation_timeline_is_the_case_timeline_ties_by_id(district: Unit) -> None:
+    case = _red_case()
+    first = case.events.order_by("at", "pk").first()
+    assert first is not None
+    top = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    # two events at one moment, the later id written first: the order must not follow the write
+    for pk in (top + 20, top + 10):
+        CaseEvent.objects.create(
+            pk=pk, case=case, type=first.type, at=first.at, region_code=first.region_code, payload={}
+        )
+    officer = client_for(Role.COMMUNITY_OFFICIAL, Unit.objects.get(level=Unit.Level.COMMUNITY))
+    shown = [e["id"] for e in _get(officer, f"/api/v1/cases/{case.pk}/situation")["timeline"]]
+    assert shown == list(case.events.order_by("at", "pk").values_list("pk", flat=True))
+    assert shown == [e["id"] for e in _get(officer, f"/api/v1/cases/{case.pk}")["events"]]

@@ -3,6 +3,8 @@ with keyset paging, errors on bad values, and the export holding exactly the lis
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -135,6 +137,49 @@ def test_paging_through_the_people_list_yields_every_person_once_in_order(distri
     ages = [r["age"] for r in rows]
     if sort == "age":
         assert ages == sorted(ages)
+
+
+def _decoded(cursor: str) -> Any:
+    return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+
+
+@pytest.mark.parametrize("sort", ["age", "-age", "household"])
+def test_a_people_cursor_carries_no_birth_date_only_the_sort_and_the_row(district: Unit, sort: str) -> None:
+    client = client_for(Role.DISTRICT_ADMIN, district)
+    body = _get(client, f"/api/v1/people?sort={sort}&limit=1")
+    last = Member.objects.select_related("household").get(pk=body["items"][-1]["id"])
+    raw = base64.urlsafe_b64decode(body["next_cursor"] + "==").decode()
+    assert last.birth_date.isoformat() not in raw and last.household.household_no not in raw
+    assert _decoded(body["next_cursor"]) == [sort, last.pk]
+
+
+@pytest.mark.parametrize("sort", SORTS + [f"-{s}" for s in SORTS])
+def test_a_household_cursor_carries_only_the_sort_and_the_row(district: Unit, sort: str) -> None:
+    _visits(district)
+    client = client_for(Role.DISTRICT_ADMIN, district)
+    body = _get(client, f"/api/v1/households?sort={sort}&limit=3")
+    assert _decoded(body["next_cursor"]) == [sort, body["items"][-1]["id"]]
+
+
+def test_a_cursor_on_a_row_gone_from_the_list_or_the_scope_is_a_400(district: Unit) -> None:
+    client = client_for(Role.DISTRICT_ADMIN, district)
+    body = _get(client, "/api/v1/households?sort=income&limit=2")
+    Household.objects.filter(pk=body["items"][-1]["id"]).update(status="moved_out")
+    gone = _get(client, f"/api/v1/households?sort=income&cursor={body['next_cursor']}", 400)
+    assert gone["code"] == "invalid" and gone["fields"]["cursor"] == {
+        "value": body["next_cursor"],
+        "message": "列表已变化，请从头开始",
+        "message_en": "the list changed; start again",
+    }
+    mine = Unit.objects.get(level=Unit.Level.COMMUNITY)
+    other = unit_create(level=3, name="另一社区", parent=mine.parent)
+    outsider = client_for(Role.COMMUNITY_OFFICIAL, other)
+    member = Member.objects.filter(status="active", household__status="active").order_by("pk").first()
+    assert member is not None
+    forged = base64.urlsafe_b64encode(json.dumps(["age", member.pk]).encode()).decode()
+    refused = _get(outsider, f"/api/v1/people?sort=age&cursor={forged}", 400)
+    assert refused["fields"]["cursor"]["message_en"] == "the list changed; start again"
+    assert str(member.birth_date) not in json.dumps(refused)
 
 
 def test_every_household_figure_clicks_through_to_a_list_with_as_many_rows(district: Unit) -> None:
@@ -285,3 +330,37 @@ def test_has_income_false_lists_the_households_without_a_record(district: Unit) 
     without = Household.objects.filter(status="active").exclude(pk__in=Income.objects.values("household"))
     rows = _all(client, "/api/v1/households", {"has_income": "false"}, limit=100)
     assert {r["id"] for r in rows} == set(without.values_list("pk", flat=True))
+
+
+def test_the_export_refuses_a_misspelt_filter_rather_than_exporting_the_whole_scope(district: Unit) -> None:
+    client = client_for(Role.DISTRICT_ADMIN, district)
+    before = Job.objects.count()
+    community = Unit.objects.filter(level=Unit.Level.COMMUNITY).order_by("pk").first()
+    assert community is not None
+    body = {"unitid": community.pk}
+    response = client.post("/api/v1/households/export", body, content_type="application/json")
+    assert response.status_code == 422, response.content.decode()[:400]
+    refused = response.json()
+    assert refused["code"] == "invalid"
+    assert [field for field in refused["fields"] if field.endswith("unitid")], refused["fields"]
+    assert Job.objects.count() == before
+
+
+@pytest.mark.parametrize("as_json", [int, str])
+def test_the_export_takes_ids_as_numbers_or_numeric_strings(
+    district: Unit, settings: Any, as_json: Any
+) -> None:
+    settings.LIANBANG_JOBS_THREADED = False
+    client = client_for(Role.DISTRICT_ADMIN, district)
+    grid = MicroGrid.objects.exclude(households=None).order_by("pk").first()
+    assert grid is not None
+    body = {"grid_id": as_json(grid.pk), "has_income": True, "sort": "household_no"}
+    response = client.post("/api/v1/households/export", body, content_type="application/json")
+    assert response.status_code == 201, response.content.decode()[:400]
+    job = Job.objects.get(pk=response.json()["job_id"])
+    assert job.status == Job.Status.DONE, job.message
+    query = {"grid_id": grid.pk, "has_income": "true", "sort": "household_no"}
+    shown = [r["household_no"] for r in _all(client, "/api/v1/households", query, limit=100)]
+    total = Household.objects.filter(status="active").count()
+    assert 0 < len(shown) < total
+    assert [r["户编号"] for r in _sheet(job.result_path)] == shown

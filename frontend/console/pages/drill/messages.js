@@ -106,6 +106,7 @@ export default {
   matter: ['事项', 'Matter'],
   situation: ['事项情况', 'Situation'],
   policy_fit: ['适用政策', 'Policies that fit'],
+  not_this_household: ['该事项不属于此人所在户，请从人员档案重新进入', "This matter is not of this person's household; open it from the person's page"],
   concerns: ['关联', 'Concerns'],
   concerns_household: ['本户事项', 'The household'],
   concerns_person: ['本人事项', 'This person'],
