@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
@@ -103,9 +103,15 @@ def grid_create(*, actor: User, building: Building, unit: Unit, code: str, name:
         )
     if problems:
         raise ApplicationError("invalid_grid", "网格信息有误，未创建", "the grid was not created", problems)
-    grid = MicroGrid.objects.create(
-        unit=unit, building=building, code=code, name=name, region_code=building.region_code
-    )
+    try:
+        with transaction.atomic():  # a savepoint: another creation of the code may win the race
+            grid = MicroGrid.objects.create(
+                unit=unit, building=building, code=code, name=name, region_code=building.region_code
+            )
+    except IntegrityError:
+        raise ApplicationError(
+            "invalid_grid", "网格信息有误，未创建", "the grid was not created", [_code_taken(code)]
+        ) from None
     _audit_grid(actor, grid, "grid_create", {"code": [None, code], "name": [None, name]})
     return grid
 
@@ -178,8 +184,12 @@ def _grid_code_problems(code: str) -> list[FieldProblem]:
             )
         ]
     if MicroGrid.objects.filter(code__iexact=code).exists():
-        return [FieldProblem("code", code, "该网格编号已存在", "this grid code is already taken")]
+        return [_code_taken(code)]
     return []
+
+
+def _code_taken(code: str) -> FieldProblem:
+    return FieldProblem("code", code, "该网格编号已存在", "this grid code is already taken")
 
 
 def _grid_name_problems(name: str) -> list[FieldProblem]:

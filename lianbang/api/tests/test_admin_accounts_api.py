@@ -231,3 +231,32 @@ def test_a_lock_that_has_ended_is_not_listed(cast: Cast) -> None:
 
     assert listed["locked_until"] is None
     assert Assignment.objects.filter(user=worker).exists()
+
+
+def test_the_same_role_twice_in_one_unit_is_a_field_problem_not_a_500(cast: Cast) -> None:
+    client = logged_in(cast.user(Role.DISTRICT_ADMIN))
+    twice = [{"unit_id": cast.tree.floor_group.pk, "role": "grid_worker"}] * 2
+
+    response = _post(client, "/admin/users", _account(cast, grants=twice))
+
+    assert response.status_code == 400, response.content
+    assert "twice" in response.json()["fields"]["grants"]["message_en"]
+    assert not User.objects.filter(username="wangwu").exists()
+
+
+def test_a_name_taken_by_a_concurrent_creation_is_already_taken_not_a_500(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lianbang.accounts import services
+
+    # The other request commits "wangwu" after this one checked the name (the race window).
+    make_user("wangwu", Role.GRID_WORKER, cast.tree.floor_group)
+    monkeypatch.setattr(services, "_username_problems", lambda username: [])
+    client = logged_in(cast.user(Role.DISTRICT_ADMIN))
+
+    response = _post(client, "/admin/users", _account(cast))
+
+    assert response.status_code == 400, response.content
+    assert response.json()["fields"]["username"]["message_en"] == "this user name is already taken"
+    assert User.objects.filter(username="wangwu").count() == 1
+    assert not AuditEntry.objects.filter(action="user_create").exists()

@@ -204,3 +204,30 @@ def test_a_worker_whose_grid_is_given_to_someone_else_drops_its_households(cast:
 
     assert _pull(logged_in(old_worker), cursor)["removed"] == [cast.home.pk]
     assert not households_for(old_worker).exists()
+
+
+def test_a_code_taken_by_a_concurrent_creation_is_already_taken_not_a_500(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lianbang.org import services
+
+    client = logged_in(cast.user(Role.DISTRICT_ADMIN))
+    _new_grid(client, cast, code="G-0100")
+    # The other request created G-0100 after this one checked the code (the race window).
+    monkeypatch.setattr(services, "_grid_code_problems", lambda code: [])
+
+    response = _post(
+        client,
+        "/admin/grids",
+        {
+            "building_id": cast.home.building_id,
+            "unit_id": cast.tree.floor_group.pk,
+            "code": "G-0100",
+            "name": "又一个",
+        },
+    )
+
+    assert response.status_code == 400, response.content
+    assert response.json()["fields"]["code"]["message_en"] == "this grid code is already taken"
+    assert MicroGrid.objects.filter(code="G-0100").count() == 1
+    assert AuditEntry.objects.filter(action="grid_create").count() == 1
