@@ -632,7 +632,8 @@ def fact_list(request: HttpRequest) -> list[dict[str, Any]]:
 def label_edit(request: HttpRequest, body: LabelEditIn) -> Label:
     """Change a label's name, description and (computed labels) condition; the condition is
     validated with the path of each problem. Labels are not versioned with the rule sets: a
-    new condition applies from each household's next evaluation (``monitoring.labels``)."""
+    new condition of a computed label queues a full re-judgement, as activating a rule set
+    does (``schedule_bulk_evaluation``)."""
     require(request, P.CONFIG_MANAGE)
     label = Label.objects.filter(code=body.code).first()
     if label is None:
@@ -652,6 +653,10 @@ def label_edit(request: HttpRequest, body: LabelEditIn) -> Label:
                 changes=changes,
                 request=request,
             )
+        active = active_rule_set()
+        if "condition" in changes and label.kind == Label.Kind.COMPUTED and active is not None:
+            # Every household is judged again, as when a rule set is activated.
+            schedule_bulk_evaluation(as_of=timezone.localdate(), rule_set=active, cause="label_update")
     return label
 
 
