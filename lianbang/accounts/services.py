@@ -25,6 +25,7 @@ from lianbang.audit.services import audit_record
 from lianbang.common.errors import ApplicationError, FieldProblem, invalid
 from lianbang.common.validators import InvalidValue, normalize_phone
 from lianbang.org.models import Unit
+from lianbang.sync.scope import scope_exits_for_worker
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{2,29}$")
 
@@ -98,6 +99,8 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=active)
         user.is_active = active
+        if not active:  # a deactivated grid worker's phone drops their grids' households
+            scope_exits_for_worker(user_id=user.pk)
         audit_record(
             actor=actor,
             action="user_activate" if active else "user_deactivate",

@@ -48,6 +48,7 @@ from lianbang.monitoring.rulesets import (
 )
 from lianbang.monitoring.selectors import active_rule_set
 from lianbang.org.models import Unit
+from lianbang.sync.scope import scope_exits_for_worker
 
 router = Router(tags=["administration"])
 
@@ -422,6 +423,12 @@ def grant_revoke(request: HttpRequest, body: RevokeIn) -> dict[str, Any]:
             request=request,
         )
         grant.delete()
+        if (
+            grant.role == Role.GRID_WORKER
+            and not grant.user.assignments.filter(role=Role.GRID_WORKER).exists()
+        ):
+            # Their grids' households leave their scope (accounts.scope): the phone drops them.
+            scope_exits_for_worker(user_id=grant.user_id)
     return _user_with_grants(request, grant.user)
 
 

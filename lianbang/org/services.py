@@ -14,6 +14,7 @@ from lianbang.accounts.models import Assignment, Role, User
 from lianbang.audit.services import audit_record
 from lianbang.common.errors import ApplicationError, FieldProblem, invalid
 from lianbang.org.models import PATH_SEPARATOR, Building, MicroGrid, Unit, path_prefix_q
+from lianbang.org.signals import grid_worker_changed
 from lianbang.registry.models import Household
 from lianbang.sync.scope import scope_exits_record
 
@@ -136,7 +137,8 @@ def grid_assign_worker(*, actor: User, grid: MicroGrid, worker: User | None) -> 
     worker sees exactly the households of their grids (``accounts.scope``). The grid's
     households are marked changed, so that they reach the new worker's phone at its next
     incremental pull (``sync.pull`` selects by ``updated_at``); the previous worker's next pull
-    lists them as removed."""
+    lists them as removed. Listeners hear ``grid_worker_changed`` (cases: the grid's open
+    matters follow the new worker)."""
     if worker is not None:
         _check_worker(grid, worker)
     old = grid.worker
@@ -154,6 +156,13 @@ def grid_assign_worker(*, actor: User, grid: MicroGrid, worker: User | None) -> 
         grid,
         "grid_worker",
         {"worker": [old.username if old else None, worker.username if worker else None]},
+    )
+    grid_worker_changed.send(
+        sender=MicroGrid,
+        grid_id=grid.pk,
+        old_worker_id=old.pk if old else None,
+        new_worker_id=worker.pk if worker else None,
+        actor=actor,
     )
     return grid
 

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from lianbang.accounts.models import Role
+from lianbang.accounts.models import Assignment, Role
 from lianbang.accounts.scope import households_for
 from lianbang.accounts.tests.cast import Cast, logged_in, make_user
 from lianbang.accounts.tests.cast import admins_break_glass as admins_break_glass
@@ -20,6 +20,7 @@ from lianbang.accounts.tests.cast import fast_passwords as fast_passwords
 from lianbang.audit.models import AuditEntry
 from lianbang.org.models import MicroGrid
 from lianbang.registry.models import Change, Household
+from lianbang.sync.models import ScopeExit
 
 pytestmark = pytest.mark.usefixtures("admins_break_glass")
 
@@ -231,3 +232,19 @@ def test_a_code_taken_by_a_concurrent_creation_is_already_taken_not_a_500(
     assert response.json()["fields"]["code"]["message_en"] == "this grid code is already taken"
     assert MicroGrid.objects.filter(code="G-0100").count() == 1
     assert AuditEntry.objects.filter(action="grid_create").count() == 1
+
+
+def test_a_revoked_or_deactivated_grid_worker_drops_their_grids_households(cast: Cast) -> None:
+    revoked = cast.user(Role.GRID_WORKER)  # works G-0001, where the home lives
+    deactivated = MicroGrid.objects.get(code="G-0003").worker  # the neighbour's worker
+    assert deactivated is not None
+    admin = logged_in(cast.user(Role.DISTRICT_ADMIN))
+    grant = Assignment.objects.get(user=revoked, role=Role.GRID_WORKER)
+
+    gone = _post(admin, "/admin/grants/revoke", {"grant_id": grant.pk})
+    off = _post(admin, "/admin/users/active", {"username": deactivated.username, "active": False})
+
+    assert gone.status_code == 200 and off.status_code == 200, off.content
+    exits = set(ScopeExit.objects.values_list("user_id", "household_id"))
+    assert (revoked.pk, cast.home.pk) in exits and (deactivated.pk, cast.neighbour.pk) in exits
+    assert (revoked.pk, cast.neighbour.pk) not in exits
