@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from lianbang.accounts.lockout import account_key, unlock
@@ -25,6 +25,7 @@ from lianbang.audit.services import audit_record
 from lianbang.common.errors import ApplicationError, FieldProblem, invalid
 from lianbang.common.validators import InvalidValue, normalize_phone
 from lianbang.org.models import Unit
+from lianbang.sync.scope import scope_exits_for_worker
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{2,29}$")
 
@@ -54,6 +55,7 @@ def user_create(
     problems += phone_problems
     if not grants:
         problems.append(FieldProblem("role", None, "至少授予一个任职", "give the account at least one role"))
+    problems += _duplicate_grant_problems(grants)
     if not problems:
         problems += _password_problems(password, User(username=username, full_name=full_name))
     if problems:
@@ -63,7 +65,13 @@ def user_create(
     with transaction.atomic():
         user = User(username=username, full_name=full_name.strip(), phone=phone, password_changed_at=None)
         user.set_password(password)
-        user.save()
+        try:
+            with transaction.atomic():  # a savepoint: another creation of the name may win the race
+                user.save()
+        except IntegrityError:
+            raise ApplicationError(
+                "invalid_account", "账号信息有误，未创建", "the account was not created", [_taken(username)]
+            ) from None
         for spec in grants:
             Assignment.objects.create(user=user, unit=spec.unit, role=spec.role, department=spec.department)
         audit_record(
@@ -91,6 +99,8 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=active)
         user.is_active = active
+        if not active:  # a deactivated grid worker's phone drops their grids' households
+            scope_exits_for_worker(user_id=user.pk)
         audit_record(
             actor=actor,
             action="user_activate" if active else "user_deactivate",
@@ -151,7 +161,28 @@ def _username_problems(username: str) -> list[FieldProblem]:
             )
         ]
     if User.objects.filter(username__iexact=username).exists():
-        return [FieldProblem("username", username, "该账号已存在", "this user name is already taken")]
+        return [_taken(username)]
+    return []
+
+
+def _taken(username: str) -> FieldProblem:
+    return FieldProblem("username", username, "该账号已存在", "this user name is already taken")
+
+
+def _duplicate_grant_problems(grants: list[GrantSpec]) -> list[FieldProblem]:
+    seen: set[tuple[int, str]] = set()
+    for spec in grants:
+        key = (spec.unit.pk, spec.role)
+        if key in seen:
+            return [
+                FieldProblem(
+                    "grants",
+                    f"{spec.role}@{spec.unit.pk}",
+                    f"同一单位的同一角色重复授予：{spec.unit.name}",
+                    f"the same role is given twice in one unit: {spec.unit.name}",
+                )
+            ]
+        seen.add(key)
     return []
 
 

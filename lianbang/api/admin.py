@@ -21,7 +21,7 @@ from ninja import Router, Schema
 
 from lianbang.accounts.models import Assignment, Department, Permission, Role, User
 from lianbang.accounts.permissions import effective_matrix, permissions_of
-from lianbang.accounts.scope import grants_with, roles_of, unit_for, units_for
+from lianbang.accounts.scope import grants_of, grants_with, unit_for, units_for
 from lianbang.accounts.services import (
     GrantSpec,
     account_locked_until,
@@ -48,6 +48,7 @@ from lianbang.monitoring.rulesets import (
 )
 from lianbang.monitoring.selectors import active_rule_set
 from lianbang.org.models import Unit
+from lianbang.sync.scope import scope_exits_for_worker
 
 router = Router(tags=["administration"])
 
@@ -74,8 +75,6 @@ WORKFLOW_NUMBERS = (
     "relapse_months",
 )
 LIMITS = {"publicity_days": (5, 60)}  # DOMAIN §5: 公示 at least 5 days
-# No one grants a role carrying an administrative permission they do not hold themselves.
-ADMINISTRATIVE = frozenset({P.USERS_MANAGE, P.CONFIG_MANAGE, P.AUDIT_VIEW})
 
 
 # ---------------------------------------------------------------- schemas
@@ -315,8 +314,7 @@ def user_list(request: HttpRequest, q: str = "", unit_id: int | None = None) -> 
 @router.post("/admin/grants", response={201: UserOut, **ERRORS})
 def grant_create(request: HttpRequest, body: GrantIn) -> tuple[int, dict[str, Any]]:
     """Give an account a role in a unit. The unit must be one the caller manages, and the role
-    may not carry an administrative permission (accounts, configuration, audit) the caller
-    does not hold."""
+    may not carry a permission the caller does not hold in that unit or above."""
     require(request, P.USERS_MANAGE)
     unit = _grantable(request, body.role, body.unit_id, body.department)
     user = User.objects.filter(username=body.username.strip()).first()
@@ -342,27 +340,39 @@ def grant_create(request: HttpRequest, body: GrantIn) -> tuple[int, dict[str, An
 
 
 def _grantable(request: HttpRequest, role: str, unit_id: int, department: str) -> Unit:
-    """The unit, if the caller may give ``role`` there: a unit they manage, and no
-    administrative permission (accounts, configuration, audit) they do not hold themselves."""
+    """The unit, if the caller may give ``role`` there: a unit they manage, and a role all of
+    whose permissions the caller holds in that unit or above (nobody hands out, and then logs in
+    as, rights they lack: reading, revealing or exporting households included)."""
     if role not in Role.values:
         raise invalid("role", role, f"无此角色：{role}", f"no such role: {role}")
     unit = unit_for(request.user, unit_id, P.USERS_MANAGE)
     if unit is None:
         raise invalid("unit_id", unit_id, "不是您管理范围内的单位", "not a unit you manage")
     _check_department(role, department)
-    extra = _beyond_caller(request, [role])
-    if extra:
-        raise invalid(
-            "role",
-            role,
-            f"不能授予超出本人权限的角色（{'、'.join(sorted(extra))}）",
-            f"you may not grant a role with permissions you lack ({', '.join(sorted(extra))})",
-        )
+    _refuse_beyond_caller(request, "role", role, role, unit)
     return unit
 
 
-def _beyond_caller(request: HttpRequest, roles: list[str]) -> set[str]:
-    return set(permissions_of(roles) & ADMINISTRATIVE) - set(permissions_of(roles_of(request.user)))
+def beyond_caller(request: HttpRequest, role: str, unit: Unit) -> set[str]:
+    """The permissions of ``role`` the caller does not hold in ``unit`` or a unit above it
+    (a superuser, the root of the hierarchy's trust, holds them all)."""
+    if request.user.is_superuser:
+        return set()
+    held = permissions_of(
+        g.role for g in grants_of(request.user) if g.unit is None or unit.path.startswith(g.unit.path)
+    )
+    return set(permissions_of([role])) - set(held)
+
+
+def _refuse_beyond_caller(request: HttpRequest, field: str, value: object, role: str, unit: Unit) -> None:
+    missing = sorted(beyond_caller(request, role, unit))
+    if missing:
+        raise invalid(
+            field,
+            value,
+            f"不能授予超出本人在该单位权限的角色（缺少：{'、'.join(missing)}）",
+            f"you may not grant a role with rights you lack in this unit (missing: {', '.join(missing)})",
+        )
 
 
 def _check_department(role: str, department: str) -> None:
@@ -413,6 +423,12 @@ def grant_revoke(request: HttpRequest, body: RevokeIn) -> dict[str, Any]:
             request=request,
         )
         grant.delete()
+        if (
+            grant.role == Role.GRID_WORKER
+            and not grant.user.assignments.filter(role=Role.GRID_WORKER).exists()
+        ):
+            # Their grids' households leave their scope (accounts.scope): the phone drops them.
+            scope_exits_for_worker(user_id=grant.user_id)
     return _user_with_grants(request, grant.user)
 
 
@@ -468,17 +484,18 @@ def account_unlock(request: HttpRequest, body: AccountRefIn) -> dict[str, Any]:
 
 def managed_account(request: HttpRequest, username: str) -> User:
     """An account the caller may manage: every grant it holds lies in the caller's units, and it
-    holds no administrative permission the caller lacks (nobody acts on a bigger account)."""
+    holds no permission the caller lacks there (nobody acts on, or logs in as, a bigger
+    account)."""
     units = units_for(request.user, P.USERS_MANAGE)
     user = User.objects.filter(username=username.strip()).first() if username.strip() else None
-    grants = list(user.assignments.values_list("unit_id", "role")) if user else []
-    inside = set(units.filter(pk__in=[unit for unit, _ in grants]).values_list("pk", flat=True))
+    grants = list(user.assignments.select_related("unit")) if user else []
+    inside = set(units.filter(pk__in=[a.unit_id for a in grants]).values_list("pk", flat=True))
     if (
         user is None
         or not grants
-        or any(unit not in inside for unit, _ in grants)
+        or any(a.unit_id not in inside for a in grants)
         or (user.is_superuser and not request.user.is_superuser)
-        or _beyond_caller(request, [role for _, role in grants])
+        or any(beyond_caller(request, a.role, a.unit) for a in grants)
     ):
         raise invalid(
             "username", username, "无此账号或不在您的管理范围", "no such account among those you manage"
@@ -622,7 +639,8 @@ def fact_list(request: HttpRequest) -> list[dict[str, Any]]:
 def label_edit(request: HttpRequest, body: LabelEditIn) -> Label:
     """Change a label's name, description and (computed labels) condition; the condition is
     validated with the path of each problem. Labels are not versioned with the rule sets: a
-    new condition applies from each household's next evaluation (``monitoring.labels``)."""
+    new condition of a computed label queues a full re-judgement, as activating a rule set
+    does (``schedule_bulk_evaluation``)."""
     require(request, P.CONFIG_MANAGE)
     label = Label.objects.filter(code=body.code).first()
     if label is None:
@@ -642,6 +660,10 @@ def label_edit(request: HttpRequest, body: LabelEditIn) -> Label:
                 changes=changes,
                 request=request,
             )
+        active = active_rule_set()
+        if "condition" in changes and label.kind == Label.Kind.COMPUTED and active is not None:
+            # Every household is judged again, as when a rule set is activated.
+            schedule_bulk_evaluation(as_of=timezone.localdate(), rule_set=active, cause="label_update")
     return label
 
 

@@ -18,7 +18,6 @@ from lianbang.accounts.models import Permission, User
 from lianbang.accounts.scope import has_permission, household_for, households_for
 from lianbang.api.pagination import keyed_page, page
 from lianbang.api.schemas import StrictIn
-from lianbang.audit.services import audit_record
 from lianbang.common.errors import ApplicationError
 from lianbang.dashboards.household_list import SORTS, HouseholdQuery, households_listed
 from lianbang.monitoring.labels import household_label_clear, household_label_set
@@ -461,9 +460,7 @@ def label_list(request: HttpRequest, household_id: int) -> list[dict[str, Any]]:
 def label_set(request: HttpRequest, household_id: int, code: str) -> tuple[int, dict[str, str]]:
     """Set a manual label (e.g. 留守儿童); computed labels follow the data and are refused."""
     household = household_in_scope(request, household_id, Permission.HOUSEHOLD_EDIT)
-    with transaction.atomic():
-        held = household_label_set(household=household, label=_label(code), actor=actor_of(request))
-        _audit_label(request, household, code, "label_set")
+    held = household_label_set(household=household, label=_label(code), actor=actor_of(request))
     return 201, {
         "code": code,
         "set_by": str(held.set_by) if held.set_by else "",
@@ -474,21 +471,8 @@ def label_set(request: HttpRequest, household_id: int, code: str) -> tuple[int, 
 @router.delete("/households/{household_id}/labels/{code}", response={204: None})
 def label_clear(request: HttpRequest, household_id: int, code: str) -> tuple[int, None]:
     household = household_in_scope(request, household_id, Permission.HOUSEHOLD_EDIT)
-    with transaction.atomic():
-        if household_label_clear(household=household, label=_label(code), actor=actor_of(request)):
-            _audit_label(request, household, code, "label_clear")
+    household_label_clear(household=household, label=_label(code), actor=actor_of(request))
     return 204, None
-
-
-def _audit_label(request: HttpRequest, household: Household, code: str, action: str) -> None:
-    audit_record(
-        actor=actor_of(request),
-        action=action,
-        object_type="registry.household",
-        object_id=household.pk,
-        changes={"label": [None, code] if action == "label_set" else [code, None]},
-        request=request,
-    )
 
 
 def _label(code: str) -> Label:

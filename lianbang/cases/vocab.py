@@ -168,6 +168,7 @@ class EventType(models.TextChoices):
     ESCALATED = "escalated", "上报上级"
     MEDIATION = "mediation", "调解"
     REFUSED = "refused", "申请被驳回"
+    REASSIGNED = "reassigned", "责任人变更"
 
 
 class AlertStatus(models.TextChoices):

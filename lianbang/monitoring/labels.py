@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Prefetch
 
 from lianbang.accounts.models import User
+from lianbang.audit.services import audit_record
 from lianbang.common.errors import ApplicationError, FieldProblem
 from lianbang.monitoring.conditions import NESTED, validate_condition
 from lianbang.monitoring.facts import FACTS, Fact, FactType
@@ -31,8 +32,8 @@ CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 @transaction.atomic
 def household_label_set(*, household: Household, label: Label, actor: User | None) -> HouseholdLabel:
-    """Put a manual label on a household. Setting it again changes nothing: the label keeps
-    the person who first set it and when."""
+    """Put a manual label on a household, audited. Setting it again changes nothing (and is not
+    audited): the label keeps the person who first set it and when."""
     _require_manual(label)
     if not label.active:
         raise _refused(
@@ -41,22 +42,36 @@ def household_label_set(*, household: Household, label: Label, actor: User | Non
             f"标签「{label.name}」已停用，不能再设置",
             f"label {label.code!r} is inactive and cannot be set",
         )
-    held, _ = HouseholdLabel.objects.get_or_create(
+    held, created = HouseholdLabel.objects.get_or_create(
         household=household,
         label=label,
         defaults={"set_by": actor, "region_code": household.region_code},
     )
+    if created:
+        _audit_label(actor, household, "label_set", [None, label.code])
     return held
 
 
 @transaction.atomic
 def household_label_clear(*, household: Household, label: Label, actor: User | None) -> bool:
-    """Take a manual label off a household; True if it was there. Clearing twice is harmless.
-
-    ``actor`` is who asks; HouseholdLabel keeps no history of removals, so it is not stored."""
+    """Take a manual label off a household; True if it was there (then audited). Clearing twice
+    is harmless; the audit log is the history of removals."""
     _require_manual(label)
     deleted, _ = HouseholdLabel.objects.filter(household=household, label=label).delete()
+    if deleted:
+        _audit_label(actor, household, "label_clear", [label.code, None])
     return deleted > 0
+
+
+def _audit_label(actor: User | None, household: Household, action: str, change: list[str | None]) -> None:
+    """Only a change is audited: setting a held label or clearing an absent one writes nothing."""
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type="registry.household",
+        object_id=household.pk,
+        changes={"label": change},
+    )
 
 
 def _require_manual(label: Label) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
@@ -14,6 +14,7 @@ from lianbang.accounts.models import Assignment, Role, User
 from lianbang.audit.services import audit_record
 from lianbang.common.errors import ApplicationError, FieldProblem, invalid
 from lianbang.org.models import PATH_SEPARATOR, Building, MicroGrid, Unit, path_prefix_q
+from lianbang.org.signals import grid_worker_changed
 from lianbang.registry.models import Household
 from lianbang.sync.scope import scope_exits_record
 
@@ -103,9 +104,15 @@ def grid_create(*, actor: User, building: Building, unit: Unit, code: str, name:
         )
     if problems:
         raise ApplicationError("invalid_grid", "网格信息有误，未创建", "the grid was not created", problems)
-    grid = MicroGrid.objects.create(
-        unit=unit, building=building, code=code, name=name, region_code=building.region_code
-    )
+    try:
+        with transaction.atomic():  # a savepoint: another creation of the code may win the race
+            grid = MicroGrid.objects.create(
+                unit=unit, building=building, code=code, name=name, region_code=building.region_code
+            )
+    except IntegrityError:
+        raise ApplicationError(
+            "invalid_grid", "网格信息有误，未创建", "the grid was not created", [_code_taken(code)]
+        ) from None
     _audit_grid(actor, grid, "grid_create", {"code": [None, code], "name": [None, name]})
     return grid
 
@@ -130,7 +137,8 @@ def grid_assign_worker(*, actor: User, grid: MicroGrid, worker: User | None) -> 
     worker sees exactly the households of their grids (``accounts.scope``). The grid's
     households are marked changed, so that they reach the new worker's phone at its next
     incremental pull (``sync.pull`` selects by ``updated_at``); the previous worker's next pull
-    lists them as removed."""
+    lists them as removed. Listeners hear ``grid_worker_changed`` (cases: the grid's open
+    matters follow the new worker)."""
     if worker is not None:
         _check_worker(grid, worker)
     old = grid.worker
@@ -148,6 +156,13 @@ def grid_assign_worker(*, actor: User, grid: MicroGrid, worker: User | None) -> 
         grid,
         "grid_worker",
         {"worker": [old.username if old else None, worker.username if worker else None]},
+    )
+    grid_worker_changed.send(
+        sender=MicroGrid,
+        grid_id=grid.pk,
+        old_worker_id=old.pk if old else None,
+        new_worker_id=worker.pk if worker else None,
+        actor=actor,
     )
     return grid
 
@@ -178,8 +193,12 @@ def _grid_code_problems(code: str) -> list[FieldProblem]:
             )
         ]
     if MicroGrid.objects.filter(code__iexact=code).exists():
-        return [FieldProblem("code", code, "该网格编号已存在", "this grid code is already taken")]
+        return [_code_taken(code)]
     return []
+
+
+def _code_taken(code: str) -> FieldProblem:
+    return FieldProblem("code", code, "该网格编号已存在", "this grid code is already taken")
 
 
 def _grid_name_problems(name: str) -> list[FieldProblem]:

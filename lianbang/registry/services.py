@@ -32,8 +32,8 @@ from lianbang.registry.document import (
 from lianbang.registry.export import household_fields_to_document, member_to_document
 from lianbang.registry.invariants import MemberFacts, check_household_members
 from lianbang.registry.models import Change, Event, Household, Income, Member, Visit
-from lianbang.registry.signals import household_changed
-from lianbang.sync.scope import scope_exits_record
+from lianbang.registry.signals import household_changed, household_regridded
+from lianbang.sync.scope import scope_exits_for_regrid
 
 CENT = Decimal("0.01")
 Outcome = Literal["created", "updated", "unchanged"]
@@ -78,7 +78,7 @@ def _save_draft(draft: HouseholdDraft, actor: User | None, source: str) -> SaveR
     existing = Household.objects.select_for_update().filter(household_no=draft.household_no).first()
     with _changes_written_together():
         placement = _resolve_placement(draft, existing)
-        household, household_diff = _upsert_household(draft, existing, placement)
+        household, household_diff = _upsert_household(draft, existing, placement, actor)
         changed = bool(household_diff)
         _check_ids_free(household, draft.members)
         for member_draft in draft.members:
@@ -137,15 +137,18 @@ def _resolve_placement(draft: HouseholdDraft, existing: Household | None) -> _Pl
 
 
 def _upsert_household(
-    draft: HouseholdDraft, existing: Household | None, placement: _Placement
+    draft: HouseholdDraft, existing: Household | None, placement: _Placement, actor: User | None
 ) -> tuple[Household, dict[str, list[Any]]]:
     values = {**draft.fields, "unit": placement.unit, "grid": placement.grid, "building": placement.building}
     household = existing or Household(household_no=draft.household_no, region_code=placement.unit.region_code)
+    old_grid = existing.grid_id if existing else None
     diff = assign_fields(household, values)
     if existing is None:
         household.save()
     elif diff:
         household.save(update_fields=[*diff, "updated_at"])
+    if existing is not None and "grid" in diff:
+        household_regridded_record(moves=[(household.pk, old_grid, household.grid_id)], actor=actor)
     return household, diff
 
 
@@ -666,7 +669,7 @@ def household_grid_move(*, households: list[Household], grid: MicroGrid, actor: 
     for household in rows:
         _check_grid_move(household, grid)
     moved = [h for h in rows if h.grid_id != grid.pk]
-    _record_scope_exits(moved, grid)
+    household_regridded_record(moves=[(h.pk, h.grid_id, grid.pk) for h in moved], actor=actor)
     for household in moved:
         diff = assign_fields(household, {"grid": grid, "unit": grid.unit})
         household.save(update_fields=[*diff, "updated_at"])
@@ -675,17 +678,18 @@ def household_grid_move(*, households: list[Household], grid: MicroGrid, actor: 
     return len(moved)
 
 
-def _record_scope_exits(moved: list[Household], grid: MicroGrid) -> None:
-    """The old grids' workers drop the households at their next pull (``sync.scope``)."""
-    workers = dict(
-        MicroGrid.objects.filter(pk__in={h.grid_id for h in moved}, worker__isnull=False).values_list(
-            "pk", "worker_id"
-        )
-    )
-    for household in moved:
-        worker_id = workers.get(household.grid_id) if household.grid_id is not None else None
-        if worker_id is not None and worker_id != grid.worker_id:
-            scope_exits_record(user_id=worker_id, household_ids=[household.pk])
+def household_regridded_record(
+    *, moves: list[tuple[int, int | None, int | None]], actor: User | None
+) -> None:
+    """What follows a household's move to another grid, on every path that moves one: the old
+    grid's worker drops it at their next pull (``sync.scope``) and listeners (cases: the open
+    matters follow the new grid worker) hear ``household_regridded``. ``moves``: (household id,
+    old grid id, new grid id)."""
+    moves = [m for m in moves if m[1] != m[2]]
+    if not moves:
+        return
+    scope_exits_for_regrid(moves=moves)
+    household_regridded.send(sender=Household, moves=moves, actor=actor)
 
 
 def _check_grid_move(household: Household, grid: MicroGrid) -> None:

@@ -7,3 +7,8 @@ from django.dispatch import Signal
 # Sent inside the writing transaction after a household or anything of it changed.
 # Arguments: household_id (int), cause (str, e.g. "member_update").
 household_changed = Signal()
+
+# Sent inside the writing transaction after households moved to another micro-grid, whichever
+# path moved them (the grid screen, a household save placing it in another grid).
+# Arguments: moves (list of (household id, old grid id, new grid id)), actor.
+household_regridded = Signal()

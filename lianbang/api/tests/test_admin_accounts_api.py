@@ -7,16 +7,21 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 
 from lianbang.accounts.models import Assignment, LoginLock, Role, User
 from lianbang.accounts.tests.cast import PASSWORD, Cast, logged_in, make_user
+from lianbang.accounts.tests.cast import admins_break_glass as admins_break_glass
 from lianbang.accounts.tests.cast import cast as cast  # the fixture, re-exported
 from lianbang.accounts.tests.cast import fast_passwords as fast_passwords
 from lianbang.audit.models import AuditEntry
 
 NEW_PASSWORD = "Chushi#2026x"
+
+
+pytestmark = pytest.mark.usefixtures("admins_break_glass")
 
 
 def _post(client: Client, path: str, body: dict[str, Any]) -> Any:
@@ -84,6 +89,60 @@ def test_nobody_creates_an_account_outside_their_units_or_above_their_rights(cas
     assert not User.objects.filter(username="wangwu").exists()
 
 
+def test_a_system_admin_cannot_create_or_grant_an_official_holding_data_rights_they_lack(
+    cast: Cast,
+) -> None:
+    client = logged_in(cast.user(Role.SYSTEM_ADMIN))
+    official = [{"unit_id": cast.tree.community.pk, "role": "community_official"}]
+
+    created = _post(client, "/admin/users", _account(cast, grants=official))
+    granted = _post(
+        client,
+        "/admin/grants",
+        {
+            "username": cast.user(Role.HELPER).username,
+            "unit_id": cast.tree.community.pk,
+            "role": "community_official",
+        },
+    )
+    reset = _post(
+        client,
+        "/admin/users/password",
+        {"username": cast.user(Role.COMMUNITY_OFFICIAL).username, "password": NEW_PASSWORD},
+    )
+
+    for refused in (created, granted):
+        assert refused.status_code == 400, refused.content
+        problem = refused.json()["fields"]["role"]
+        for permission in ("household.view", "sensitive.reveal", "export", "break_glass"):
+            assert permission in problem["message"] and permission in problem["message_en"]
+    assert reset.status_code == 400 and "username" in reset.json()["fields"]
+    assert not User.objects.filter(username="wangwu").exists()
+    assert not Assignment.objects.filter(user=cast.user(Role.HELPER), role="community_official").exists()
+    assert not User.objects.get(pk=cast.user(Role.COMMUNITY_OFFICIAL).pk).check_password(NEW_PASSWORD)
+    assert not AuditEntry.objects.filter(action__in=["user_create", "grant_create"]).exists()
+
+
+def test_a_district_official_managing_accounts_creates_a_community_official_below(cast: Cast) -> None:
+    official = make_user("qu_guanli", Role.DISTRICT_ADMIN, cast.tree.district)
+    Assignment.objects.create(user=official, unit=cast.tree.district, role=Role.STREET_OFFICIAL)
+    client = logged_in(official)
+    grants = [{"unit_id": cast.tree.community.pk, "role": "community_official"}]
+
+    created = _post(client, "/admin/users", _account(cast, grants=grants))
+    outside = _post(
+        client,
+        "/admin/users",
+        _account(
+            cast, username="zhaoliu", grants=[{"unit_id": cast.district2.pk, "role": "community_official"}]
+        ),
+    )
+
+    assert created.status_code == 201, created.content
+    assert [g["role"] for g in created.json()["grants"]] == ["community_official"]
+    assert outside.status_code == 400 and "unit_id" in outside.json()["fields"]
+
+
 def test_an_account_is_deactivated_and_reactivated_with_audit(cast: Cast) -> None:
     worker = cast.user(Role.GRID_WORKER)
     client = logged_in(cast.user(Role.DISTRICT_ADMIN))
@@ -113,8 +172,12 @@ def test_no_one_manages_themselves_out_or_an_account_outside_their_units(cast: C
     )
 
     assert own.status_code == 400 and "username" in own.json()["fields"]
+    assert own.json()["fields"]["username"]["message_en"] == "you may not deactivate your own account"
     assert stranger.status_code == 400 and "username" in stranger.json()["fields"]
+    assert stranger.json()["fields"]["username"]["message_en"] == "no such account among those you manage"
     assert bigger.status_code == 400
+    assert bigger.json()["fields"]["username"]["message_en"] == "no such account among those you manage"
+    assert User.objects.get(pk=cast.user(Role.SYSTEM_ADMIN).pk).is_active
     assert User.objects.get(pk=admin.pk).is_active
     assert User.objects.get(username="stranger").check_password(PASSWORD)
 
@@ -168,3 +231,32 @@ def test_a_lock_that_has_ended_is_not_listed(cast: Cast) -> None:
 
     assert listed["locked_until"] is None
     assert Assignment.objects.filter(user=worker).exists()
+
+
+def test_the_same_role_twice_in_one_unit_is_a_field_problem_not_a_500(cast: Cast) -> None:
+    client = logged_in(cast.user(Role.DISTRICT_ADMIN))
+    twice = [{"unit_id": cast.tree.floor_group.pk, "role": "grid_worker"}] * 2
+
+    response = _post(client, "/admin/users", _account(cast, grants=twice))
+
+    assert response.status_code == 400, response.content
+    assert "twice" in response.json()["fields"]["grants"]["message_en"]
+    assert not User.objects.filter(username="wangwu").exists()
+
+
+def test_a_name_taken_by_a_concurrent_creation_is_already_taken_not_a_500(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lianbang.accounts import services
+
+    # The other request commits "wangwu" after this one checked the name (the race window).
+    make_user("wangwu", Role.GRID_WORKER, cast.tree.floor_group)
+    monkeypatch.setattr(services, "_username_problems", lambda username: [])
+    client = logged_in(cast.user(Role.DISTRICT_ADMIN))
+
+    response = _post(client, "/admin/users", _account(cast))
+
+    assert response.status_code == 400, response.content
+    assert response.json()["fields"]["username"]["message_en"] == "this user name is already taken"
+    assert User.objects.filter(username="wangwu").count() == 1
+    assert not AuditEntry.objects.filter(action="user_create").exists()

@@ -4,21 +4,25 @@ sees exactly the grid's households, and they come down on the worker's next incr
 from __future__ import annotations
 
 import json
-
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 
-from lianbang.accounts.models import Role
+from lianbang.accounts.models import Assignment, Role
 from lianbang.accounts.scope import households_for
 from lianbang.accounts.tests.cast import Cast, logged_in, make_user
+from lianbang.accounts.tests.cast import admins_break_glass as admins_break_glass
 from lianbang.accounts.tests.cast import cast as cast  # the fixture, re-exported
 from lianbang.accounts.tests.cast import fast_passwords as fast_passwords
 from lianbang.audit.models import AuditEntry
 from lianbang.org.models import MicroGrid
 from lianbang.registry.models import Change, Household
+from lianbang.sync.models import ScopeExit
+
+pytestmark = pytest.mark.usefixtures("admins_break_glass")
 
 
 def _post(client: Client, path: str, body: dict[str, Any]) -> Any:
@@ -43,7 +47,8 @@ def _new_grid(client: Client, cast: Cast, code: str = "G-0100") -> MicroGrid:
 def _pull(client: Client, cursor: str) -> Any:
     response = client.get("/api/v1/sync/pull", {"cursor": cursor})
     assert response.status_code == 200
-    return json.loads(response.getvalue())  # the pull is streamed
+    # The pull streams its pages (sync.pull); read the whole body.
+    return json.loads(b"".join(response.streaming_content) if response.streaming else response.content)
 
 
 def test_a_building_lists_its_grids_with_workers_and_household_counts(cast: Cast) -> None:
@@ -200,3 +205,46 @@ def test_a_worker_whose_grid_is_given_to_someone_else_drops_its_households(cast:
 
     assert _pull(logged_in(old_worker), cursor)["removed"] == [cast.home.pk]
     assert not households_for(old_worker).exists()
+
+
+def test_a_code_taken_by_a_concurrent_creation_is_already_taken_not_a_500(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lianbang.org import services
+
+    client = logged_in(cast.user(Role.DISTRICT_ADMIN))
+    _new_grid(client, cast, code="G-0100")
+    # The other request created G-0100 after this one checked the code (the race window).
+    monkeypatch.setattr(services, "_grid_code_problems", lambda code: [])
+
+    response = _post(
+        client,
+        "/admin/grids",
+        {
+            "building_id": cast.home.building_id,
+            "unit_id": cast.tree.floor_group.pk,
+            "code": "G-0100",
+            "name": "又一个",
+        },
+    )
+
+    assert response.status_code == 400, response.content
+    assert response.json()["fields"]["code"]["message_en"] == "this grid code is already taken"
+    assert MicroGrid.objects.filter(code="G-0100").count() == 1
+    assert AuditEntry.objects.filter(action="grid_create").count() == 1
+
+
+def test_a_revoked_or_deactivated_grid_worker_drops_their_grids_households(cast: Cast) -> None:
+    revoked = cast.user(Role.GRID_WORKER)  # works G-0001, where the home lives
+    deactivated = MicroGrid.objects.get(code="G-0003").worker  # the neighbour's worker
+    assert deactivated is not None
+    admin = logged_in(cast.user(Role.DISTRICT_ADMIN))
+    grant = Assignment.objects.get(user=revoked, role=Role.GRID_WORKER)
+
+    gone = _post(admin, "/admin/grants/revoke", {"grant_id": grant.pk})
+    off = _post(admin, "/admin/users/active", {"username": deactivated.username, "active": False})
+
+    assert gone.status_code == 200 and off.status_code == 200, off.content
+    exits = set(ScopeExit.objects.values_list("user_id", "household_id"))
+    assert (revoked.pk, cast.home.pk) in exits and (deactivated.pk, cast.neighbour.pk) in exits
+    assert (revoked.pk, cast.neighbour.pk) not in exits

@@ -13,7 +13,9 @@ from lianbang.accounts.tests.cast import Cast, logged_in
 from lianbang.accounts.tests.cast import cast as cast  # the fixture, re-exported
 from lianbang.accounts.tests.cast import fast_passwords as fast_passwords
 from lianbang.audit.models import AuditEntry
-from lianbang.monitoring.models import HouseholdLabel, Label
+from lianbang.monitoring.labels import household_label_set
+from lianbang.monitoring.models import EvaluationRun, HouseholdLabel, Label
+from lianbang.monitoring.selectors import active_rule_set
 
 
 def _put(client: Client, code: str, body: dict[str, Any]) -> Any:
@@ -39,6 +41,31 @@ def test_an_official_sets_a_manual_label_and_sees_who_set_it(cast: Cast) -> None
     assert AuditEntry.objects.filter(action="label_clear").count() == 1
 
 
+def test_only_a_change_of_a_manual_label_is_audited_whoever_calls(cast: Cast) -> None:
+    official = cast.user(Role.COMMUNITY_OFFICIAL)
+    client = logged_in(official)
+    base = f"/api/v1/households/{cast.home.pk}/labels"
+
+    first, again = client.post(f"{base}/left_behind_child"), client.post(f"{base}/left_behind_child")
+    cleared, absent = client.delete(f"{base}/left_behind_child"), client.delete(f"{base}/left_behind_child")
+    # The service itself audits: a caller other than the API is in the log too.
+    household_label_set(
+        household=cast.home, label=Label.objects.get(code="left_behind_child"), actor=official
+    )
+
+    assert [r.status_code for r in (first, again, cleared, absent)] == [201, 201, 204, 204]
+    actions = list(
+        AuditEntry.objects.filter(action__startswith="label_", object_id=str(cast.home.pk))
+        .order_by("pk")
+        .values_list("action", "changes")
+    )
+    assert actions == [
+        ("label_set", {"label": [None, "left_behind_child"]}),
+        ("label_clear", {"label": ["left_behind_child", None]}),
+        ("label_set", {"label": [None, "left_behind_child"]}),
+    ]
+
+
 def test_a_computed_label_cannot_be_set_by_hand(cast: Cast) -> None:
     client = logged_in(cast.user(Role.COMMUNITY_OFFICIAL))
 
@@ -61,6 +88,20 @@ def test_a_label_is_renamed_and_its_condition_changed_with_audit(cast: Cast) -> 
     assert (label.name, label.description, label.condition) == ("脱贫户（改）", "新说明", condition)
     entry = AuditEntry.objects.get(action="label_update")
     assert entry.changes["condition"][1] == condition
+
+
+def test_a_new_condition_queues_a_full_re_judgement_and_a_new_name_does_not(cast: Cast) -> None:
+    client = logged_in(cast.user(Role.SYSTEM_ADMIN))
+
+    renamed = _put(client, "lifted_out", {"name": "脱贫户（改）"})
+    queued_after_rename = EvaluationRun.objects.filter(cause="label_update").count()
+    changed = _put(client, "lifted_out", {"condition": {"fact": "water_safe", "op": "=", "value": False}})
+
+    assert renamed.status_code == 200 and changed.status_code == 200, changed.content
+    assert queued_after_rename == 0
+    run, active = EvaluationRun.objects.get(cause="label_update"), active_rule_set()
+    assert active is not None
+    assert run.status == EvaluationRun.Status.QUEUED and run.rule_set_version == active.version
 
 
 def test_a_bad_condition_names_each_problem_by_its_path_and_changes_nothing(cast: Cast) -> None:
