@@ -19,9 +19,7 @@ from lianbang.accounts.models import (
     Department,
     DepartmentMatch,
     HelperPairing,
-    Permission,
     Role,
-    RolePermissionOverride,
     User,
 )
 from lianbang.common.validators import id_check_char
@@ -166,16 +164,6 @@ def _cast_users(cast: Cast) -> None:
 @pytest.fixture
 def fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = FAST_HASHERS
-
-
-@pytest.fixture
-def admins_break_glass(db: None) -> None:
-    """A deployment whose 区管理员 may break the glass (权限调整): without it they hold fewer
-    rights than a grid worker or an official, and nobody grants a role carrying a permission
-    they lack (``api.admin.beyond_caller``)."""
-    RolePermissionOverride.objects.create(
-        role=Role.DISTRICT_ADMIN, permission=Permission.BREAK_GLASS, granted=True
-    )
 
 
 @pytest.fixture

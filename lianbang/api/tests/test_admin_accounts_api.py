@@ -13,15 +13,11 @@ from django.utils import timezone
 
 from lianbang.accounts.models import Assignment, LoginLock, Role, User
 from lianbang.accounts.tests.cast import PASSWORD, Cast, logged_in, make_user
-from lianbang.accounts.tests.cast import admins_break_glass as admins_break_glass
 from lianbang.accounts.tests.cast import cast as cast  # the fixture, re-exported
 from lianbang.accounts.tests.cast import fast_passwords as fast_passwords
 from lianbang.audit.models import AuditEntry
 
 NEW_PASSWORD = "Chushi#2026x"
-
-
-pytestmark = pytest.mark.usefixtures("admins_break_glass")
 
 
 def _post(client: Client, path: str, body: dict[str, Any]) -> Any:

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from django.test import Client
 
 from lianbang.accounts.models import Assignment, Role
 from lianbang.accounts.tests.cast import Cast, logged_in, make_user
-from lianbang.accounts.tests.cast import admins_break_glass as admins_break_glass
 from lianbang.accounts.tests.cast import cast as cast  # the fixture, re-exported
 from lianbang.accounts.tests.cast import fast_passwords as fast_passwords
 from lianbang.audit.models import AuditEntry
@@ -18,9 +16,6 @@ from lianbang.cases.conf import workflow_settings
 from lianbang.monitoring.models import MonitoringLine, RuleSet
 
 WATER = {"fact": "water_safe", "op": "=", "value": False}
-
-
-pytestmark = pytest.mark.usefixtures("admins_break_glass")
 
 
 def _post(client: Client, path: str, body: dict[str, Any], method: str = "post") -> Any:

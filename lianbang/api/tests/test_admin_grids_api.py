@@ -14,15 +14,12 @@ from django.utils import timezone
 from lianbang.accounts.models import Assignment, Role
 from lianbang.accounts.scope import households_for
 from lianbang.accounts.tests.cast import Cast, logged_in, make_user
-from lianbang.accounts.tests.cast import admins_break_glass as admins_break_glass
 from lianbang.accounts.tests.cast import cast as cast  # the fixture, re-exported
 from lianbang.accounts.tests.cast import fast_passwords as fast_passwords
 from lianbang.audit.models import AuditEntry
 from lianbang.org.models import MicroGrid
 from lianbang.registry.models import Change, Household
 from lianbang.sync.models import ScopeExit
-
-pytestmark = pytest.mark.usefixtures("admins_break_glass")
 
 
 def _post(client: Client, path: str, body: dict[str, Any]) -> Any:
