@@ -30,7 +30,7 @@ from django.utils import timezone
 from lianbang.accounts.models import User
 from lianbang.audit.registry import audit_registry_changes
 from lianbang.common.bulk_insert import insert_all
-from lianbang.common.errors import ApplicationError, FieldProblem, invalid
+from lianbang.common.errors import ApplicationError, FieldProblem
 from lianbang.org.models import Building, MicroGrid
 from lianbang.registry import vocab
 from lianbang.registry.document import HouseholdDraft, parse_household_document
@@ -42,6 +42,7 @@ from lianbang.registry.services import (
     _Placement,
     assign_fields,
     household_save_document,
+    placement_resolve,
 )
 
 Result = SaveResult | ApplicationError
@@ -219,35 +220,7 @@ def _copy(instance: Any) -> Any:
 
 
 def _placement(draft: HouseholdDraft, existing: Household | None, stored: _Stored) -> _Placement:
-    if draft.grid_code:
-        grid = stored.grids.get(draft.grid_code)
-        if grid is None:
-            raise invalid(
-                "grid",
-                draft.grid_code,
-                f"微网格「{draft.grid_code}」不存在",
-                f"no micro-grid {draft.grid_code!r}",
-            )
-        return _Placement(grid.unit, grid, grid.building)
-    if draft.building_number:
-        building = stored.buildings.get(draft.building_number)
-        if building is None:
-            raise invalid(
-                "address.building",
-                draft.building_number,
-                f"楼栋「{draft.building_number}」不存在",
-                f"no building {draft.building_number!r}",
-            )
-        keep_grid = existing.grid if existing and existing.building_id == building.pk else None
-        return _Placement(keep_grid.unit if keep_grid else building.branch, keep_grid, building)
-    if existing is not None:
-        return _Placement(existing.unit, existing.grid, existing.building)
-    raise invalid(
-        "address.building",
-        None,
-        "新户须指明楼栋（address.building）或微网格（grid）",
-        "a new household needs address.building or grid",
-    )
+    return placement_resolve(draft, existing, find_grid=stored.grids.get, find_building=stored.buildings.get)
 
 
 def _check_ids_free(household: Household, draft: HouseholdDraft, stored: _Stored) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -101,8 +101,33 @@ def _action(existing: Household | None) -> str:
 
 
 def _resolve_placement(draft: HouseholdDraft, existing: Household | None) -> _Placement:
+    return placement_resolve(draft, existing, find_grid=_stored_grid, find_building=_stored_building)
+
+
+def _stored_grid(code: str) -> MicroGrid | None:
+    return MicroGrid.objects.select_related("unit", "building").filter(code=code).first()
+
+
+def _stored_building(number: str) -> Building | None:
+    return (
+        Building.objects.select_related("branch")
+        .filter(region_code=settings.LIANBANG_REGION_CODE, number=number)
+        .first()
+    )
+
+
+def placement_resolve(
+    draft: HouseholdDraft,
+    existing: Household | None,
+    *,
+    find_grid: Callable[[str], MicroGrid | None],
+    find_building: Callable[[str], Building | None],
+) -> _Placement:
+    """Where a saved household lives: its grid if the document names one, else its building
+    (keeping its grid when it stays in that building), else where it was. The one rule for the
+    one-by-one save and the batch save, which differ only in how they look grids and buildings up."""
     if draft.grid_code:
-        grid = MicroGrid.objects.select_related("unit", "building").filter(code=draft.grid_code).first()
+        grid = find_grid(draft.grid_code)
         if grid is None:
             raise invalid(
                 "grid",
@@ -112,11 +137,7 @@ def _resolve_placement(draft: HouseholdDraft, existing: Household | None) -> _Pl
             )
         return _Placement(grid.unit, grid, grid.building)
     if draft.building_number:
-        building = (
-            Building.objects.select_related("branch")
-            .filter(region_code=settings.LIANBANG_REGION_CODE, number=draft.building_number)
-            .first()
-        )
+        building = find_building(draft.building_number)
         if building is None:
             raise invalid(
                 "address.building",
