@@ -58,6 +58,7 @@ class IncomeYearOut(Schema):
 
 
 class HouseholdFileOut(Schema):
+    unit_id: int  # the unit it belongs to: the breadcrumb back up (六提六知)
     members: list[MemberRowOut]
     label_groups: list[LabelGroupOut]
     incomes: list[IncomeYearOut]
@@ -68,6 +69,7 @@ def household_file(request: HttpRequest, household_id: int) -> dict[str, Any]:
     """Members (masked, with ids for reveal), labels by category, incomes against the line."""
     household = household_in_scope(request, household_id)
     return {
+        "unit_id": household.unit_id,
         "members": _members(household),
         "label_groups": label_groups(household),
         "incomes": _incomes(household),

@@ -18,6 +18,7 @@ def test_the_file_lists_masked_members_with_ids_that_reveal_one_value(
 ) -> None:
     client = official.client()
     file = client.get(f"/api/v1/households/{household.pk}/file").json()
+    assert file["unit_id"] == household.unit_id  # the breadcrumb starts there
     head = next(m for m in file["members"] if m["relation"] == "户主")
     real = household.members.get(pk=head["id"]).id_number
     assert head["id_number"] != real and "*" in head["id_number"]

@@ -97,6 +97,9 @@ def test_an_officer_drills_down_to_a_red_household_reveals_an_id_and_records_a_v
 
     page.wait_for_url(f"**/console/households/{red.pk}")
     page.locator("[data-test=household-no]").filter(has_text=red.household_no).wait_for()
+    crumbs = page.locator("[data-test=breadcrumb]")
+    crumbs.locator("[data-test=crumb-household]").wait_for()
+    assert tree.community.name in crumbs.inner_text() and red.household_no in crumbs.inner_text()
     head = red.members.get(relation="head")
     shown = page.locator(f"[data-test=id-number-{head.pk}]")
     assert shown.inner_text() != head.id_number
