@@ -24,3 +24,12 @@ export function householdCrumb(household, t) {
 export function personCrumb(person, t) {
   return { key: 'person', label: `${t('person')} · ${person.name}`, to: { name: 'member', params: { id: person.id } } }
 }
+
+// A matter opens on its own page: a risk case as a case, a request or dispute as a matter.
+export function matterRoute(matter) {
+  return matter.kind === 'risk' ? { name: 'case', params: { id: matter.id } } : { name: 'matter', params: { id: matter.id } }
+}
+
+export function matterCrumb(matter, t) {
+  return { key: 'matter', label: `${t('matter')} · ${matter.title}`, to: matterRoute(matter) }
+}
