@@ -7,37 +7,29 @@ import { computed, onMounted, ref } from 'vue'
 
 import { api } from '@shared/api.js'
 
+import { useLoad } from '../work/useLoad.js'
 import { householdCrumb, matterCrumb, personCrumb, unitChain } from './crumbs.js'
 
 export function useDrillLoad({ memberId, caseId = null, t, more = null, tail = () => [] }) {
   const person = ref(null)
   const situation = ref(null)
   const units = ref([])
-  const loading = ref(true)
-  const error = ref('')
-
-  async function load() {
-    loading.value = true
-    error.value = ''
-    try {
+  const { loading, error, load } = useLoad(
+    async () => {
       person.value = await api.get(`/members/${memberId()}`)
       if (caseId) {
         const found = await api.get(`/cases/${caseId()}/situation`)
         if (found.case.household_id !== person.value.household.id) {
           situation.value = null
-          error.value = t('not_this_household')
-          return
+          throw new Error(t('not_this_household'))
         }
         situation.value = found
       }
       if (more) await more(person.value, situation.value)
       units.value = await unitChain(person.value.household.unit_id)
-    } catch (e) {
-      error.value = e.message
-    } finally {
-      loading.value = false
-    }
-  }
+    },
+    { loading: true },
+  )
 
   const crumbs = computed(() => {
     if (!person.value || (caseId && !situation.value)) return []
