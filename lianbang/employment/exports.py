@@ -1,7 +1,7 @@
 """Excel exports of the employment lists: the labour members a survey has not reached yet and
 the job postings. Rows stream from the database (``iterator``) into the transfer app's
-constant-memory writer, masked (ID number, phone; DOMAIN §9), and each export is one audit
-entry. The callers pass querysets already limited to the user's scope."""
+constant-memory writer (with its choice labels), masked (ID number, phone; DOMAIN §9), and each
+export is one audit entry. The callers pass querysets already limited to the user's scope."""
 
 from __future__ import annotations
 
@@ -16,8 +16,7 @@ from lianbang.audit.services import Actor, audit_record
 from lianbang.employment.models import JobPosting, SurveyCampaign, SurveyEntry
 from lianbang.org.models import Unit
 from lianbang.registry.models import Member
-from lianbang.registry.vocab import LaborSkill, Sex, WorkLocation
-from lianbang.transfer.exports import CHUNK, Progress, write_rows
+from lianbang.transfer.exports import CHUNK, LABELS, Progress, write_rows
 from lianbang.transfer.xlsx import Column
 
 UNREACHED_COLUMNS = (
@@ -53,13 +52,6 @@ POSTING_COLUMNS = (
 )
 
 
-def _labels(choices: Any) -> dict[str, str]:
-    return {str(value): str(label) for value, label in choices.choices}
-
-
-SEX, SKILL, LOCATION = _labels(Sex), _labels(LaborSkill), _labels(WorkLocation)
-
-
 def unreached_export(
     path: Path,
     *,
@@ -93,9 +85,9 @@ def _unreached_row(entry: SurveyEntry) -> dict[str, Any]:
         "unit": entry.unit.name,
         "name": member.name,
         "id_number": member.id_number,
-        "sex": SEX.get(member.sex, member.sex),
+        "sex": LABELS["sex"].get(member.sex, member.sex),
         "birth_date": member.birth_date,
-        "labor_skill": SKILL.get(member.labor_skill, member.labor_skill),
+        "labor_skill": LABELS["labor_skill"].get(member.labor_skill, member.labor_skill),
         "status": entry.get_status_display(),
         "note": entry.note,
         "phone": member.household.phone,
@@ -131,7 +123,7 @@ def _posting_row(posting: JobPosting) -> dict[str, Any]:
         "hired": posting.hired,
         "wage_min": posting.wage_min,
         "wage_max": posting.wage_max,
-        "work_location": LOCATION.get(posting.work_location, posting.work_location),
+        "work_location": LABELS["work_location"].get(posting.work_location, posting.work_location),
         "station": posting.get_station_display() if posting.station else "",
         "ages": f"{posting.age_min}–{posting.age_max}",
         "deadline": posting.deadline,

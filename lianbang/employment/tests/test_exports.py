@@ -78,6 +78,9 @@ def test_the_people_a_survey_has_not_reached_are_exported_masked(
         full = members[row["姓名"]].id_number
         assert row["证件号码"] == f"{full[:6]}********{full[-4:]}"
         assert row["联系电话"] == "138****5678" and row["摸底结果"] == "未摸到"
+        member = members[row["姓名"]]  # choices as their labels, not their codes
+        assert row["性别"] == member.get_sex_display() and row["性别"] in ("男", "女")
+        assert row["劳动技能"] == member.get_labor_skill_display() != member.labor_skill
     assert "13812345678" not in str(rows) and all(m.id_number not in str(rows) for m in members.values())
     entry = AuditEntry.objects.filter(action="export", object_id="employment_unreached").get()
     assert entry.changes["rows"] == 2 and entry.changes["masked"] is True
@@ -106,6 +109,7 @@ def test_the_job_postings_export_holds_the_jobs_of_the_unit_and_below_only(
     mine = next(r for r in rows if r["岗位名称"] == "电子厂普工")
     assert mine["统一社会信用代码"] == ours.enterprise.credit_code
     assert mine["联系电话"] == "139****5678"
+    assert mine["务工所在地"] == ours.get_work_location_display() != ours.work_location
     entry = AuditEntry.objects.filter(action="export", object_id="employment_postings").get()
     assert entry.changes["unit"] == tree.street.pk and entry.changes["rows"] == 2
 

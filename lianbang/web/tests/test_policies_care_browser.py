@@ -16,7 +16,7 @@ from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from lianbang.accounts.models import Role, User
+from lianbang.accounts.models import Assignment, Role, User
 from lianbang.accounts.tests.cast import PASSWORD, make_user
 from lianbang.audit.models import AuditEntry
 from lianbang.care.services import child_aid_grant, child_pair, schedule_save
@@ -28,6 +28,7 @@ from lianbang.cases.services.records import case_set_risk_types
 from lianbang.cases.services.transitions import case_transition
 from lianbang.conftest import Tree
 from lianbang.monitoring.models import Label, RuleSet
+from lianbang.org.services import unit_create
 from lianbang.policies.models import BenefitReceipt, Policy
 from lianbang.registry.models import Household
 from lianbang.testing.browser import log_in, screenshot
@@ -129,6 +130,28 @@ def test_a_community_officer_sees_missed_policies_and_overdue_visits(  # type: i
     row = overdue.inner_text()
     assert "独居" in row and "4" in row
     screenshot(page, "care-overdue")
+
+
+def test_an_officer_of_two_communities_picks_the_one_the_policies_page_shows(  # type: ignore[no-untyped-def]
+    defaults, console_page, tree: Tree
+) -> None:
+    officer = _officer(tree)
+    other = unit_create(level=3, name="幸福社区", parent=tree.street, code="530113001002")
+    Assignment.objects.create(user=officer, unit=other, role=Role.COMMUNITY_OFFICIAL)
+    home = _disabled_family(tree)
+    page = console_page
+    log_in(page, "officer", PASSWORD)
+
+    page.goto("/console/people/policies")
+    missed = page.locator("[data-test=policy-missed] .el-table__row", has_text=home.household_no).filter(
+        has_text="残疾人两项补贴"
+    )
+    picker = page.locator(".lbw-head .el-select")
+    for name, rows in (("幸福社区", 0), ("和谐社区", 1)):
+        picker.click()
+        page.locator(".el-select-dropdown__item:visible", has_text=name).click()
+        expect(picker).to_contain_text(name)
+        expect(missed).to_have_count(rows)
 
 
 def test_the_household_file_and_the_measure_form_show_the_policy(  # type: ignore[no-untyped-def]

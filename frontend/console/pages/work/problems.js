@@ -8,3 +8,19 @@ export function problemText(error) {
     .filter(Boolean)
   return fields.length ? `${error.message}：${fields.join('；')}` : error.message
 }
+
+// A form's save: `busy` while it runs, and the server's problem (with each field's reason) in the
+// form's `error` line rather than thrown; true when it went through.
+export async function saveWith({ busy, error }, action) {
+  busy.value = true
+  error.value = ''
+  try {
+    await action()
+    return true
+  } catch (e) {
+    error.value = problemText(e)
+    return false
+  } finally {
+    busy.value = false
+  }
+}

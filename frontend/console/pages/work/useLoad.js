@@ -1,9 +1,10 @@
 // Loading, error and data of one request, the same way on every page of the case board.
 import { ref } from 'vue'
 
-export function useLoad(fetcher) {
+// `loading` may start true: a page that loads on mount shows its skeleton, not its empty content.
+export function useLoad(fetcher, { loading: startLoading = false } = {}) {
   const data = ref(null)
-  const loading = ref(false)
+  const loading = ref(startLoading)
   const error = ref('')
 
   async function load(...args) {
