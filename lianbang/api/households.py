@@ -19,7 +19,7 @@ from lianbang.accounts.scope import has_permission, household_for, households_fo
 from lianbang.api.pagination import keyed_page, page
 from lianbang.api.schemas import StrictIn
 from lianbang.common.errors import ApplicationError
-from lianbang.dashboards.household_list import SORTS, HouseholdQuery, households_listed
+from lianbang.dashboards.household_list import CASE_STATES, SORTS, HouseholdQuery, households_listed
 from lianbang.monitoring.labels import household_label_clear, household_label_set
 from lianbang.monitoring.models import HouseholdLight, Label, LightChange
 from lianbang.registry.export import event_to_document, household_to_document, income_to_document
@@ -34,6 +34,11 @@ from lianbang.registry.services import (
 from lianbang.transfer.tasks import household_list_export_start
 
 router = Router(tags=["households"])
+
+
+CASE_STATE_HELP = (
+    f"the state of the household's risk case (帮扶状态), or open: one of {', '.join(CASE_STATES)}"
+)
 
 
 class SavedOut(Schema):
@@ -172,6 +177,7 @@ class HouseholdListQuery(Schema):
     updated_since: str | None = Field(None, description="a date or an ISO time")
     light_rose_in: str | None = Field(None, description="YYYY-MM: the light rose to yellow or red that month")
     has_income: str | None = Field(None, description="true or false: has an income record")
+    case_state: str | None = Field(None, description=CASE_STATE_HELP)
     sort: str | None = Field(None, description=f"one of {', '.join(SORTS)}")
 
 
@@ -191,6 +197,7 @@ class HouseholdExportIn(StrictIn):
     updated_since: str | None = Field(None, description="a date or an ISO time")
     light_rose_in: str | None = Field(None, description="YYYY-MM: the light rose to yellow or red that month")
     has_income: StrictBool | str | None = Field(None, description="true or false: has an income record")
+    case_state: str | None = Field(None, description=CASE_STATE_HELP)
     sort: str | None = Field(None, description=f"one of {', '.join(SORTS)}")
 
 

@@ -33,6 +33,9 @@ from django.utils import timezone
 
 from lianbang.accounts.models import Permission
 from lianbang.accounts.scope import households_for, unit_for, units_for
+from lianbang.cases.models import Case as RiskCase
+from lianbang.cases.vocab import CaseKind
+from lianbang.cases.workflow import RISK
 from lianbang.common.errors import ApplicationError, FieldProblem
 from lianbang.monitoring.models import Color, HouseholdLabel, LightChange, Rule
 from lianbang.org.models import Building, MicroGrid, path_prefix_q
@@ -40,6 +43,8 @@ from lianbang.registry.models import Household, Income, Member, Visit
 from lianbang.registry.vocab import HouseholdStatus, MemberStatus
 
 LIGHTS = ("red", "yellow", "green", "none")
+# 帮扶状态: a state of the household's risk case, or ``open`` for any case not closed yet.
+CASE_STATES = ("open", *(state.code for state in RISK.states))
 # the list's sorts (``-`` before one for descending); the cursor carries only the last row's id.
 SORT_KEYS = ("id", "household_no", "light", "income", "last_visit", "updated_at")
 SORTS = tuple(s for key in SORT_KEYS for s in (key, f"-{key}"))
@@ -57,6 +62,7 @@ FIELDS = (
     "updated_since",
     "light_rose_in",
     "has_income",
+    "case_state",
     "sort",
 )
 
@@ -75,6 +81,7 @@ class HouseholdQuery:
     updated_since: datetime | None = None
     light_rose_in: str | None = None
     has_income: bool | None = None
+    case_state: str | None = None
     sort: str = "household_no"
 
     @classmethod
@@ -179,6 +186,7 @@ _PARSERS: dict[str, Any] = {
     "updated_since": _moment,
     "light_rose_in": _month,
     "has_income": _flag,
+    "case_state": _choice(CASE_STATES),
     "sort": _choice(SORTS),
 }
 
@@ -197,6 +205,8 @@ def households_listed(
     if query.has_income is not None:
         income = Exists(Income.objects.filter(household=OuterRef("pk")))
         rows = rows.filter(income if query.has_income else ~income)
+    if query.case_state is not None:
+        rows = rows.filter(Exists(_risk_cases(query.case_state).filter(household=OuterRef("pk"))))
     if figures:
         rows = rows.annotate(
             per_capita=Subquery(_per_capita(), output_field=FloatField()),
@@ -207,6 +217,11 @@ def households_listed(
     return rows.order_by(
         F("sort_key").desc() if descending else F("sort_key").asc(), "-pk" if descending else "pk"
     )
+
+
+def _risk_cases(state: str) -> QuerySet[RiskCase]:
+    cases = RiskCase.objects.filter(kind=CaseKind.RISK)
+    return cases.exclude(state__in=RISK.closed_states) if state == "open" else cases.filter(state=state)
 
 
 def _placed(

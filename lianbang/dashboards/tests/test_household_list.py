@@ -17,6 +17,8 @@ from python_calamine import CalamineWorkbook
 
 from lianbang.accounts.models import Role
 from lianbang.audit.models import AuditEntry
+from lianbang.cases.models import Case as RiskCase
+from lianbang.cases.workflow import RISK
 from lianbang.dashboards.services import rollup_refresh
 from lianbang.dashboards.tests.conftest import client_for
 from lianbang.jobs.models import Job
@@ -364,3 +366,22 @@ def test_the_export_takes_ids_as_numbers_or_numeric_strings(
     total = Household.objects.filter(status="active").count()
     assert 0 < len(shown) < total
     assert [r["户编号"] for r in _sheet(job.result_path)] == shown
+
+
+def test_the_case_state_filter_lists_the_households_whose_risk_case_is_in_that_state(district: Unit) -> None:
+    client = client_for(Role.DISTRICT_ADMIN, district)
+    risk = RiskCase.objects.filter(kind="risk", household__status="active")
+    first = risk.order_by("pk").first()
+    assert first is not None
+    first.state = "tracking"
+    first.save(update_fields=["state"])
+    open_ids = set(risk.exclude(state__in=RISK.closed_states).values_list("household_id", flat=True))
+    tracking = set(risk.filter(state="tracking").values_list("household_id", flat=True))
+
+    opened = _all(client, "/api/v1/households", {"case_state": "open"}, limit=100)
+    in_tracking = _all(client, "/api/v1/households", {"case_state": "tracking"})
+    refused = _get(client, "/api/v1/households?case_state=closed", 400)
+
+    assert open_ids and {r["id"] for r in opened} == open_ids
+    assert {r["id"] for r in in_tracking} == tracking == {first.household_id}
+    assert refused["fields"]["case_state"]["value"] == "closed"
