@@ -26,6 +26,7 @@ from lianbang.common.errors import ApplicationError, invalid
 from lianbang.dashboards import lightmap, selectors
 from lianbang.dashboards.compute import CHILDREN_LABELS, ELDERLY_LABELS
 from lianbang.dashboards.household_list import FIELDS as HOUSEHOLD_FILTERS
+from lianbang.dashboards.household_list import HouseholdQuery, households_listed
 from lianbang.dashboards.people import people, people_sorted, person_row
 from lianbang.dashboards.selectors import NodeFigures, NodeInfo
 from lianbang.dashboards.services import moment_at
@@ -316,12 +317,16 @@ def people_list(
     label: str | None = None,
     employment: str | None = None,
     light: str | None = None,
+    risk_type: str | None = None,
+    case_state: str | None = None,
+    updated_since: str | None = None,
     sort: str = "id",
     cursor: str | None = None,
     limit: int = 50,
 ) -> dict[str, Any]:
     """Members of the caller's households, masked, filtered, sorted (``id``, ``age``, ``-age``,
-    ``household``, ``-household``; ties by id), a page at a time."""
+    ``household``, ``-household``; ties by id), a page at a time. ``risk_type``, ``case_state``
+    and ``updated_since`` are the household list's filters, checked by its parser."""
     moment = moment_at()
     scope = _unit(request, unit_id) if unit_id is not None else None
     rows = people(
@@ -335,6 +340,10 @@ def people_list(
         employment=employment,
         light=light,
     )
+    by_household = {"risk_type": risk_type, "case_state": case_state, "updated_since": updated_since}
+    if any(by_household.values()):
+        households = households_listed(request.user, HouseholdQuery.parse(by_household))
+        rows = rows.filter(household__in=households.order_by().values("pk"))
     rows, descending = people_sorted(rows, sort)
     render = lambda m: person_row(m, moment)  # noqa: E731
     return keyed_page(rows, sort=sort, descending=descending, cursor=cursor, limit=limit, render=render)
@@ -428,7 +437,18 @@ _SERVED = {"households": "/api/v1/households", "people": "/api/v1/people", "case
 # Filters the served lists understand (others are for the console's own pages).
 _SERVED_FILTERS = {
     "households": set(HOUSEHOLD_FILTERS),
-    "people": {"unit_id", "building_id", "grid_id", "age_band", "label", "employment", "light"},
+    "people": {
+        "unit_id",
+        "building_id",
+        "grid_id",
+        "age_band",
+        "label",
+        "employment",
+        "light",
+        "risk_type",
+        "case_state",
+        "updated_since",
+    },
     "cases": {"unit_id", "building_id", "grid_id", "open", "overdue", "state", "closed_in"},
 }
 

@@ -385,3 +385,18 @@ def test_the_case_state_filter_lists_the_households_whose_risk_case_is_in_that_s
     assert open_ids and {r["id"] for r in opened} == open_ids
     assert {r["id"] for r in in_tracking} == tracking == {first.household_id}
     assert refused["fields"]["case_state"]["value"] == "closed"
+
+
+def test_people_are_filtered_by_their_households_case_state(district: Unit) -> None:
+    client = client_for(Role.DISTRICT_ADMIN, district)
+    risk = RiskCase.objects.filter(kind="risk", household__status="active")
+    households = set(risk.exclude(state__in=RISK.closed_states).values_list("household_id", flat=True))
+    expected = set(
+        Member.objects.filter(household_id__in=households, status="active").values_list("pk", flat=True)
+    )
+
+    rows = _all(client, "/api/v1/people", {"case_state": "open"}, limit=200)
+    refused = _get(client, "/api/v1/people?case_state=closed&updated_since=x", 400)
+
+    assert expected and {r["id"] for r in rows} == expected
+    assert set(refused["fields"]) == {"case_state", "updated_since"}
