@@ -57,6 +57,33 @@ def insert_all(instances: Sequence[Model]) -> None:
         instance._state.adding, instance._state.db = False, connection.alias
 
 
+def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT new rows given as ``{attname: value}`` (every concrete field but the primary key,
+    which the database draws), without building a model instance per row on PostgreSQL; for
+    rows nobody reads back (an audit run). Elsewhere ``bulk_create`` of instances."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create([model(**row) for row in rows])
+        return
+    pk = model._meta.pk
+    fields = [f for f in model._meta.concrete_fields if f is not pk]
+    names = [f.attname for f in fields]
+    convert = [None if isinstance(f, PLAIN) else f for f in fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        raw: Any = cursor.cursor
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    [
+                        row[name] if field is None else field.get_db_prep_save(row[name], connection)
+                        for name, field in zip(names, convert, strict=True)
+                    ]
+                )
+
+
 def _value_of(field: Any) -> Callable[[Model], Any]:
     """How to get the column's value: the attribute itself where psycopg takes it as it is (text,
     numbers, dates, keys), else what Django would bind (JSON; auto_now timestamps)."""
