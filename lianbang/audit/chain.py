@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -17,26 +17,45 @@ def json_safe(value: Any) -> Any:
 
     Floats and decimals become strings (jsonb would rewrite 1e20 as an integer), dates ISO
     strings, and NUL characters are dropped (PostgreSQL text cannot hold them)."""
-    kind = type(value)
-    if kind is str:  # the common cases first: most values of a change are text, None or [old, new]
-        return value.replace("\x00", "")
-    if kind is dict:
-        return {
-            (key.replace("\x00", "") if type(key) is str else clean_text(str(key))): _item(item)
-            for key, item in value.items()
-        }
-    if kind is list:
-        return [_item(item) for item in value]
-    return _other(value)
+    return _BY_TYPE.get(type(value), _other)(value)
 
 
-def _item(value: Any) -> Any:
-    """``json_safe`` of a nested value, with text and None handled without a further call."""
-    if type(value) is str:
-        return value.replace("\x00", "")
-    if value is None:
-        return None
-    return json_safe(value)
+def _text(value: str) -> str:
+    return value.replace("\x00", "")
+
+
+def _dict(value: dict[Any, Any]) -> dict[str, Any]:
+    by_type = _BY_TYPE
+    return {
+        (key.replace("\x00", "") if type(key) is str else clean_text(str(key))): by_type.get(
+            type(item), _other
+        )(item)
+        for key, item in value.items()
+    }
+
+
+def _list(value: list[Any]) -> list[Any]:
+    by_type = _BY_TYPE
+    return [by_type.get(type(item), _other)(item) for item in value]
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+# The exact types met most often (subclasses, e.g. enum members, go through ``_other``).
+_BY_TYPE: dict[type, Callable[[Any], Any]] = {
+    str: _text,
+    dict: _dict,
+    list: _list,
+    type(None): _same,
+    bool: _same,
+    int: _same,
+    date: date.isoformat,
+    datetime: datetime.isoformat,
+    Decimal: str,
+    float: str,
+}
 
 
 def _other(value: Any) -> Any:
