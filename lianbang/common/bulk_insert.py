@@ -48,7 +48,8 @@ def insert_all(instances: Sequence[Model]) -> None:
     values = [_value_of(f) for f in fields]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
+    # wrap_database_errors: a refused row raises Django's IntegrityError, as bulk_create would.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         raw: Any = cursor.cursor  # the psycopg cursor under Django's wrapper
         with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for instance in instances:
@@ -72,7 +73,7 @@ def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]]) -> None:
     convert = [None if isinstance(f, PLAIN) else f for f in fields]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         raw: Any = cursor.cursor
         with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
