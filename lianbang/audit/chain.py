@@ -102,11 +102,28 @@ def entry_hash(entry: AuditEntry) -> str:
     return _hash(entry.prev_hash, entry_payload(entry))
 
 
-def values_hash(values: Mapping[str, Any]) -> str:
-    """:func:`entry_hash` of an entry given as ``{field: value}`` (no model instance needed)."""
-    return _hash(values["prev_hash"], payload_of(values))
+def values_hash(values: Mapping[str, Any], changes_json: str | None = None) -> str:
+    """:func:`entry_hash` of an entry given as ``{field: value}`` (no model instance needed).
+    ``changes_json``, if given, is ``canonical_json(values["changes"])``, reused rather than
+    encoded again: the canonical JSON of a dict with sorted keys is its items' JSON, in key
+    order, joined, which is exactly what the whole encoding gives."""
+    payload = payload_of(values)
+    if changes_json is None:
+        return _hash(values["prev_hash"], payload)
+    encode = _CANONICAL.encode
+    items = (f"{encode(k)}:{changes_json if k == 'changes' else encode(payload[k])}" for k in sorted(payload))
+    canonical = "{" + ",".join(items) + "}"
+    return hashlib.sha256((values["prev_hash"] + canonical).encode()).hexdigest()
+
+
+def canonical_json(value: Any) -> str:
+    """``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``."""
+    return _CANONICAL.encode(value)
+
+
+# The encoder json.dumps builds for these options on every call, built once.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _hash(prev_hash: str, payload: dict[str, Any]) -> str:
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+    return hashlib.sha256((prev_hash + _CANONICAL.encode(payload)).encode()).hexdigest()

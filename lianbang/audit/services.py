@@ -13,10 +13,10 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from lianbang.audit.chain import clean_text, json_safe, values_hash
+from lianbang.audit.chain import canonical_json, clean_text, json_safe, values_hash
 from lianbang.audit.context import current_request
 from lianbang.audit.models import GENESIS_HASH, Action, AuditEntry, AuditHead
-from lianbang.common.bulk_insert import insert_rows
+from lianbang.common.bulk_insert import JsonText, insert_rows
 from lianbang.common.http import client_ip
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -110,7 +110,7 @@ def append_entries(items: list[Pending]) -> int:
         head = _locked_head()
         rows = []
         for item in items:
-            row = _entry_values(
+            row = _entry_row(
                 head,
                 item.actor,
                 item.action,
@@ -170,6 +170,8 @@ def _entry_values(
     ip: str | None,
     reason: str,
     at: datetime | None = None,
+    *,
+    hashed: bool = True,
 ) -> dict[str, Any]:
     """The fields of the entry that follows ``head``, hashed: ``{attname: value}``."""
     authenticated = actor is not None and actor.is_authenticated
@@ -186,7 +188,26 @@ def _entry_values(
         "reason": clean_text(reason, 500),
         "prev_hash": head.hash,
     }
-    values["hash"] = values_hash(values)
+    if hashed:
+        values["hash"] = values_hash(values)
+    return values
+
+
+def _entry_row(
+    head: AuditHead,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: object,
+    changes: dict[str, Any],
+    ip: str | None,
+    reason: str,
+) -> dict[str, Any]:
+    """:func:`_entry_values` with the changes encoded once, for the hash and for the COPY."""
+    values = _entry_values(head, actor, action, object_type, object_id, changes, ip, reason, hashed=False)
+    encoded = JsonText(canonical_json(values["changes"]))
+    values["hash"] = values_hash(values, encoded)
+    values["changes"] = encoded
     return values
 
 

@@ -10,6 +10,7 @@ first, so the instances get them as with ``bulk_create``. Elsewhere (SQLite) it 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -58,14 +59,19 @@ def insert_all(instances: Sequence[Model]) -> None:
         instance._state.adding, instance._state.db = False, connection.alias
 
 
+class JsonText(str):
+    """A JSON column's value already encoded (``insert_rows`` sends the text as it is)."""
+
+
 def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]]) -> None:
     """INSERT new rows given as ``{attname: value}`` (every concrete field but the primary key,
     which the database draws), without building a model instance per row on PostgreSQL; for
-    rows nobody reads back (an audit run). Elsewhere ``bulk_create`` of instances."""
+    rows nobody reads back (an audit run). Elsewhere ``bulk_create`` of instances. A JSON
+    column's value may be given encoded, as :class:`JsonText`."""
     if not rows:
         return
     if connection.vendor != "postgresql":
-        model._default_manager.bulk_create([model(**row) for row in rows])
+        model._default_manager.bulk_create([model(**_decoded(row)) for row in rows])
         return
     pk = model._meta.pk
     fields = [f for f in model._meta.concrete_fields if f is not pk]
@@ -79,10 +85,20 @@ def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]]) -> None:
             for row in rows:
                 copy.write_row(
                     [
-                        row[name] if field is None else field.get_db_prep_save(row[name], connection)
+                        row[name] if field is None else _prepared(field, row[name])
                         for name, field in zip(names, convert, strict=True)
                     ]
                 )
+
+
+def _prepared(field: Any, value: Any) -> Any:
+    if type(value) is JsonText:
+        return str(value)  # jsonb parses the text: the value, not a JSON string of it
+    return field.get_db_prep_save(value, connection)
+
+
+def _decoded(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: json.loads(v) if type(v) is JsonText else v for k, v in row.items()}
 
 
 def _value_of(field: Any) -> Callable[[Model], Any]:
