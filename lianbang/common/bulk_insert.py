@@ -125,3 +125,28 @@ def _assign_keys(model: type[Model], instances: Sequence[Model]) -> None:
         keys = [row[0] for row in cursor.fetchall()]
     for instance, key in zip(instances, keys, strict=True):
         instance.pk = key
+
+
+def update_one_field(instances: Sequence[Model], name: str) -> None:
+    """``bulk_update(instances, [name])`` for one field: on PostgreSQL one ``UPDATE … FROM
+    unnest(keys, values)`` instead of a ``CASE WHEN`` with a branch per row (which Django
+    builds and psycopg binds value by value in Python)."""
+    if not instances:
+        return
+    model = type(instances[0])
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_update(instances, [name])
+        return
+    field: Any = model._meta.get_field(name)
+    pk: Any = model._meta.pk
+    table, quote = model._meta.db_table, connection.ops.quote_name
+    key_type, value_type = pk.rel_db_type(connection), field.db_type(connection)
+    sql = (
+        f"UPDATE {quote(table)} SET {quote(field.column)} = v.value"
+        f" FROM unnest(%s::{key_type}[], %s::{value_type}[]) AS v(key, value)"
+        f" WHERE {quote(table)}.{quote(pk.column)} = v.key"
+    )
+    keys = [instance.pk for instance in instances]
+    values = [getattr(instance, field.attname) for instance in instances]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [keys, values])

@@ -38,7 +38,7 @@ from lianbang.cases.vocab import (
     higher_level,
 )
 from lianbang.cases.workflow import RISK
-from lianbang.common.bulk_insert import insert_all
+from lianbang.common.bulk_insert import insert_all, update_one_field
 from lianbang.common.errors import ApplicationError
 from lianbang.monitoring.engine import light_floor_set
 from lianbang.monitoring.models import HouseholdLight
@@ -139,7 +139,7 @@ def _attach(batch: _Batch, open_cases: dict[int, Case]) -> list[Case]:
         cases.append(case)
     Case.objects.bulk_update(cases, ["risk_types", "level", "version"])
     CaseEvent.objects.bulk_create(events)
-    Alert.objects.bulk_update(alerts, ["case"])
+    update_one_field(alerts, "case")
     return cases
 
 
@@ -152,9 +152,7 @@ def _create(batch: _Batch, household_ids: list[int]) -> list[Case]:
     insert_all(cases)
     insert_all([s for c in cases for s in new_steps(batch.config, c, RISK.opening_steps, batch.now)])
     insert_all([e for c in cases for e in _opening_events(c, batch)])
-    Alert.objects.bulk_update(
-        [a for c in cases for a in _linked(batch.alerts[c.household_id or 0], c)], ["case"]
-    )
+    update_one_field([a for c in cases for a in _linked(batch.alerts[c.household_id or 0], c)], "case")
     notifications_send(_assignment_notes(cases), batch.now)
     return cases
 
