@@ -21,8 +21,9 @@ def audit_registry_change(change: Change) -> AuditEntry:
     return audit_record(**_entry_of(change))
 
 
-def audit_registry_changes(changes: list[Change]) -> list[AuditEntry]:
-    """The entries of several saved Changes, in order, under one lock of the chain head."""
+def audit_registry_changes(changes: list[Change]) -> int:
+    """The entries of several saved Changes, in order, under one lock of the chain head; how
+    many were appended."""
     return append_entries([pending_entry(**_entry_of(change)) for change in changes])
 
 

@@ -13,10 +13,10 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from lianbang.audit.chain import clean_text, entry_hash, json_safe
+from lianbang.audit.chain import canonical_json, clean_text, json_safe, values_hash
 from lianbang.audit.context import current_request
 from lianbang.audit.models import GENESIS_HASH, Action, AuditEntry, AuditHead
-from lianbang.common.bulk_insert import insert_all
+from lianbang.common.bulk_insert import JsonText, insert_rows
 from lianbang.common.http import client_ip
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -99,16 +99,18 @@ class Pending:
     reason: str = ""
 
 
-def append_entries(items: list[Pending]) -> list[AuditEntry]:
+def append_entries(items: list[Pending]) -> int:
     """Several entries in order under one lock of the chain head: one INSERT for all of them
-    and one move of the head (what a registry write that changes many rows at once uses)."""
+    and one move of the head (what a registry write that changes many rows at once uses).
+    Returns how many were appended. The entries are hashed and inserted as plain rows, without
+    model instances (the same values and hashes as :func:`append_entry`'s)."""
     if not items:
-        return []
+        return 0
     with transaction.atomic(savepoint=False):
         head = _locked_head()
-        entries = []
+        rows = []
         for item in items:
-            entry = _entry(
+            row = _entry_row(
                 head,
                 item.actor,
                 item.action,
@@ -118,11 +120,11 @@ def append_entries(items: list[Pending]) -> list[AuditEntry]:
                 item.ip,
                 item.reason,
             )
-            head.seq, head.hash = entry.seq, entry.hash
-            entries.append(entry)
-        insert_all(entries)
+            head.seq, head.hash = row["seq"], row["hash"]
+            rows.append(row)
+        insert_rows(AuditEntry, rows)
         _move_head(head)
-    return entries
+    return len(rows)
 
 
 def _link(
@@ -155,22 +157,58 @@ def _entry(
     at: datetime | None = None,
 ) -> AuditEntry:
     """The entry that follows ``head``, hashed (not saved)."""
+    return AuditEntry(**_entry_values(head, actor, action, object_type, object_id, changes, ip, reason, at))
+
+
+def _entry_values(
+    head: AuditHead,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: object,
+    changes: dict[str, Any],
+    ip: str | None,
+    reason: str,
+    at: datetime | None = None,
+    *,
+    hashed: bool = True,
+) -> dict[str, Any]:
+    """The fields of the entry that follows ``head``, hashed: ``{attname: value}``."""
     authenticated = actor is not None and actor.is_authenticated
-    entry = AuditEntry(
-        seq=head.seq + 1,
-        at=at or timezone.now(),
-        actor_id=actor.pk if authenticated and actor is not None else None,
-        actor_name=clean_text(actor.get_username(), 150) if authenticated and actor is not None else "",
-        ip=ip or "",
-        action=clean_text(action, 40),
-        object_type=clean_text(object_type, 60),
-        object_id=clean_text("" if object_id is None else str(object_id), 64),
-        changes=json_safe(changes),
-        reason=clean_text(reason, 500),
-        prev_hash=head.hash,
-    )
-    entry.hash = entry_hash(entry)
-    return entry
+    values = {
+        "seq": head.seq + 1,
+        "at": at or timezone.now(),
+        "actor_id": actor.pk if authenticated and actor is not None else None,
+        "actor_name": clean_text(actor.get_username(), 150) if authenticated and actor is not None else "",
+        "ip": ip or "",
+        "action": clean_text(action, 40),
+        "object_type": clean_text(object_type, 60),
+        "object_id": clean_text("" if object_id is None else str(object_id), 64),
+        "changes": json_safe(changes),
+        "reason": clean_text(reason, 500),
+        "prev_hash": head.hash,
+    }
+    if hashed:
+        values["hash"] = values_hash(values)
+    return values
+
+
+def _entry_row(
+    head: AuditHead,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: object,
+    changes: dict[str, Any],
+    ip: str | None,
+    reason: str,
+) -> dict[str, Any]:
+    """:func:`_entry_values` with the changes encoded once, for the hash and for the COPY."""
+    values = _entry_values(head, actor, action, object_type, object_id, changes, ip, reason, hashed=False)
+    encoded = JsonText(canonical_json(values["changes"]))
+    values["hash"] = values_hash(values, encoded)
+    values["changes"] = encoded
+    return values
 
 
 def _move_head(head: AuditHead) -> None:

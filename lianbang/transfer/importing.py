@@ -26,6 +26,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from lianbang.accounts.models import User
+from lianbang.common.collector import collect_young, collections_paused
 from lianbang.common.errors import ApplicationError
 from lianbang.common.validators import InvalidValue, Reason, normalize_id_number
 from lianbang.monitoring.bulk import households_evaluate_all, households_evaluate_some
@@ -174,12 +175,13 @@ def households_import(
     run.deferred = dry_run or bulk
     saving = time.perf_counter()
     report.stages["read"] = saving - started
-    with deferred_evaluation() if run.deferred else nullcontext(), _asynchronous_commits(not dry_run):
-        _import_groups(run, groups, report, progress)
-    judging = time.perf_counter()
-    report.stages["save"] = judging - saving
-    report.evaluation = _evaluate(run, report, bulk)
-    report.stages["judge"] = time.perf_counter() - judging
+    with collections_paused():
+        with deferred_evaluation() if run.deferred else nullcontext(), _asynchronous_commits(not dry_run):
+            _import_groups(run, groups, report, progress)
+        judging = time.perf_counter()
+        report.stages["save"] = judging - saving
+        report.evaluation = _evaluate(run, report, bulk)
+        report.stages["judge"] = time.perf_counter() - judging
     report.rows.sort(key=lambda r: r.row)
     report.error_cells = {r.row: table.rows[r.row - 1] for r in report.error_rows}
     report.seconds = time.perf_counter() - started
@@ -225,6 +227,7 @@ def _import_groups(
     tally = _Tally(report, len(groups), progress)
     for batch in _batches(list(groups.items())):
         _import_batch(run, batch, tally)
+        collect_young()  # the automatic collections are paused (``collections_paused``)
 
 
 @dataclass

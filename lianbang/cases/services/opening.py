@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 
 from lianbang.cases.clock import current, months_before
 from lianbang.cases.conf import workflow_settings
-from lianbang.cases.models import Alert, Case, CaseEvent, CaseStep, WorkflowSettings
+from lianbang.cases.models import Alert, Case, CaseEvent, WorkflowSettings
 from lianbang.cases.permissions import ACTION_NAMES, ACTION_ROLES, check, subject_of_household
 from lianbang.cases.services.audit import audit_cases_opened
 from lianbang.cases.services.notify import Note, notifications_send, officials_at
@@ -38,6 +38,7 @@ from lianbang.cases.vocab import (
     higher_level,
 )
 from lianbang.cases.workflow import RISK
+from lianbang.common.bulk_insert import insert_all, update_one_field
 from lianbang.common.errors import ApplicationError
 from lianbang.monitoring.engine import light_floor_set
 from lianbang.monitoring.models import HouseholdLight
@@ -138,7 +139,7 @@ def _attach(batch: _Batch, open_cases: dict[int, Case]) -> list[Case]:
         cases.append(case)
     Case.objects.bulk_update(cases, ["risk_types", "level", "version"])
     CaseEvent.objects.bulk_create(events)
-    Alert.objects.bulk_update(alerts, ["case"])
+    update_one_field(alerts, "case")
     return cases
 
 
@@ -146,14 +147,12 @@ def _create(batch: _Batch, household_ids: list[int]) -> list[Case]:
     if not household_ids:
         return []
     relapsed = _recently_eliminated(household_ids, batch)
-    cases = Case.objects.bulk_create([_new_case(batch, h, relapsed.get(h)) for h in household_ids])
-    CaseStep.objects.bulk_create(
-        [s for c in cases for s in new_steps(batch.config, c, RISK.opening_steps, batch.now)]
-    )
-    CaseEvent.objects.bulk_create([e for c in cases for e in _opening_events(c, batch)])
-    Alert.objects.bulk_update(
-        [a for c in cases for a in _linked(batch.alerts[c.household_id or 0], c)], ["case"]
-    )
+    # COPY on PostgreSQL (``bulk_create`` binds every value through a regular expression).
+    cases = [_new_case(batch, h, relapsed.get(h)) for h in household_ids]
+    insert_all(cases)
+    insert_all([s for c in cases for s in new_steps(batch.config, c, RISK.opening_steps, batch.now)])
+    insert_all([e for c in cases for e in _opening_events(c, batch)])
+    update_one_field([a for c in cases for a in _linked(batch.alerts[c.household_id or 0], c)], "case")
     notifications_send(_assignment_notes(cases), batch.now)
     return cases
 
