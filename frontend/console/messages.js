@@ -4,6 +4,7 @@ export default {
   home: ['首页', 'Home'],
   households_list: ['户列表', 'Households'],
   people_list: ['人员列表', 'People'],
+  transfer: ['导入导出', 'Import & export'],
   logout: ['退出', 'Log out'],
   password: ['修改密码', 'Change password'],
   scope: ['管辖范围', 'Scope'],
