@@ -41,6 +41,7 @@ from lianbang.registry.services import (
     SaveResult,
     _Placement,
     assign_fields,
+    household_regridded_record,
     household_save_document,
     placement_resolve,
 )
@@ -106,6 +107,7 @@ class _Plan:
     events: list[Event] = field(default_factory=list)
     # (member or None, entity, action, diff, version), in the order the one-by-one path records.
     changes: list[tuple[Member | None, str, str, dict[str, list[Any]], int]] = field(default_factory=list)
+    stored_grid_id: int | None = None  # the grid it was in before this save
 
 
 def _save_batch(
@@ -195,6 +197,7 @@ def _plan(draft: HouseholdDraft, stored: _Stored, actor: User | None, source: st
     household = _copy(household) if existing else household
     household_diff = assign_fields(household, values)
     plan = _Plan(household, existing is not None, bool(household_diff), household_diff)
+    plan.stored_grid_id = existing.grid_id if existing else None
     _check_ids_free(household, draft, stored)
     members = _plan_members(plan, draft, stored.members.get(household.pk, []) if existing else [])
     _check_rows(household, members)
@@ -370,6 +373,8 @@ def _write(plans: list[_Plan], actor: User | None) -> None:
     changes = [_change(p.household, *spec, actor) for p in plans for spec in p.changes]
     insert_all(changes)
     audit_registry_changes(changes)
+    moves = [(p.household.pk, p.stored_grid_id, p.household.grid_id) for p in plans if p.existing]
+    household_regridded_record(moves=moves, actor=actor)  # as the one-by-one save does
 
 
 def _update_households(plans: list[_Plan], now: datetime) -> None:

@@ -8,8 +8,10 @@ from lianbang.accounts.models import Role
 from lianbang.audit.models import AuditEntry
 from lianbang.cases.models import Case, CaseEvent, Notification
 from lianbang.cases.tests.conftest import Cast, Opener, _user, family, save
+from lianbang.common.errors import ApplicationError
 from lianbang.org.models import MicroGrid
 from lianbang.org.services import grid_assign_worker
+from lianbang.registry.batch import households_save_documents
 from lianbang.registry.models import Household
 from lianbang.registry.services import household_grid_move
 from lianbang.sync.models import ScopeExit
@@ -84,3 +86,19 @@ def test_a_case_someone_else_holds_stays_with_them(cast: Cast, open_case: Opener
     case.refresh_from_db()
     assert case.assignee_id == cast.community.pk
     assert not CaseEvent.objects.filter(case=case, type="reassigned").exists()
+
+
+def test_a_household_imported_into_another_grid_records_the_exit_and_hands_its_cases_over(
+    cast: Cast, open_case: Opener
+) -> None:
+    """The batch save (imports) does what the one-by-one save does."""
+    document = family(water_safe=False)
+    case = open_case(document)
+    _, worker = _second_grid(cast)
+    document["grid"] = "G-0002"
+
+    [result] = households_save_documents(documents=[document], actor=None)
+
+    assert not isinstance(result, ApplicationError) and result.outcome == "updated"
+    assert ScopeExit.objects.filter(user=cast.grid_worker, household=case.household).count() == 1
+    _handed_over(case, cast.grid_worker.pk, worker)
