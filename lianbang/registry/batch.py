@@ -30,7 +30,7 @@ from django.utils import timezone
 from lianbang.accounts.models import User
 from lianbang.audit.registry import audit_registry_changes
 from lianbang.common.bulk_insert import insert_all
-from lianbang.common.errors import ApplicationError, FieldProblem
+from lianbang.common.errors import ApplicationError
 from lianbang.org.models import Building, MicroGrid
 from lianbang.registry import vocab
 from lianbang.registry.document import HouseholdDraft, parse_household_document
@@ -43,6 +43,7 @@ from lianbang.registry.services import (
     assign_fields,
     household_regridded_record,
     household_save_document,
+    ids_taken_refuse,
     placement_resolve,
 )
 
@@ -234,22 +235,7 @@ def _check_ids_free(household: Household, draft: HouseholdDraft, stored: _Stored
         for i in dict.fromkeys(ids)
         if i in stored.active and (household.pk is None or stored.active[i].household_id != household.pk)
     ]
-    problems = [
-        FieldProblem(
-            f"members[{ids.index(m.id_number)}].id_number",
-            m.id_number,
-            f"成员「{m.name}」的证件号码「{m.id_number}」已在户「{m.household.household_no}」登记为在册成员",
-            f"ID number {m.id_number} is already active in household {m.household.household_no}",
-        )
-        for m in taken
-    ]
-    if problems:
-        raise ApplicationError(
-            "duplicate_id",
-            f"户「{household.household_no}」有成员已在他户登记，未保存",
-            f"household {household.household_no!r} lists a person registered elsewhere; nothing was saved",
-            problems,
-        )
+    ids_taken_refuse(household, ids, taken)
 
 
 def _plan_members(plan: _Plan, draft: HouseholdDraft, stored: list[Member]) -> list[Member]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -181,6 +181,12 @@ def _check_ids_free(household: Household, members: list[MemberDraft]) -> None:
         .exclude(household=household)
         .select_related("household")
     )
+    ids_taken_refuse(household, ids, taken)
+
+
+def ids_taken_refuse(household: Household, ids: list[str], taken: Iterable[Member]) -> None:
+    """Refuse the save when any of ``ids`` (the document's active members, in order) is ``taken``
+    by an active member of another household: one problem per such member."""
     problems = [
         FieldProblem(
             f"members[{ids.index(m.id_number)}].id_number",
