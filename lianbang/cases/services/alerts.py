@@ -43,6 +43,8 @@ class ChangeRow:
     rule_set_version: int
     region_code: str
     at: datetime
+    # What changed the light: ``department:<code>_…`` when a department's list did.
+    cause: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,15 @@ class Candidate:
     rules: tuple[str, ...]
     region_code: str
     at: datetime
+    channel: str = Channel.SYSTEM
+
+
+DEPARTMENT_CAUSE = "department:"
+
+
+def channel_of(cause: str) -> str:
+    """A light raised by a department's screening list is 部门筛查预警; any other is 系统预警."""
+    return Channel.DEPARTMENT if cause.startswith(DEPARTMENT_CAUSE) else Channel.SYSTEM
 
 
 RuleInfo = dict[tuple[int, str], tuple[str, str]]
@@ -68,6 +79,7 @@ def row_of(change: LightChange) -> ChangeRow:
         change.rule_set_version,
         change.region_code,
         change.changed_at,
+        change.cause,
     )
 
 
@@ -93,6 +105,7 @@ def candidates_of(row: ChangeRow, info: RuleInfo) -> list[Candidate]:
             tuple(codes),
             row.region_code,
             row.at,
+            channel_of(row.cause),
         )
         for risk, codes in by_risk.items()
     ]
@@ -137,7 +150,7 @@ def _alert(candidate: Candidate) -> Alert:
         household_id=candidate.household_id,
         risk_type=candidate.risk_type,
         level=candidate.level,
-        channel=Channel.SYSTEM,
+        channel=candidate.channel,
         rules=list(candidate.rules),
         raised_at=candidate.at,
         region_code=candidate.region_code,
@@ -170,6 +183,7 @@ def _bulk_rows(changed_at: datetime, cause: str) -> Iterator[ChangeRow]:
         "rule_set_version",
         "region_code",
         "changed_at",
+        "cause",
     )
     for values in rows.values_list(*fields).iterator(chunk_size=CHUNK):
         yield ChangeRow(*values)

@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from lianbang.accounts.models import DepartmentMatch
+from lianbang.cases.models import Alert
 from lianbang.common.errors import ApplicationError
 from lianbang.conftest import Tree
 from lianbang.monitoring.models import HouseholdLight, LightChange
@@ -54,6 +55,8 @@ def test_a_new_serious_illness_becomes_an_event_and_turns_the_light_red(
     assert (change.to_color, change.cause) == ("red", "department:health_updated")
     assert "R_ILLNESS" in change.rules
     assert DepartmentMatch.objects.filter(department="health", household=family).exists()
+    alert = Alert.objects.get(household=family, status="open")
+    assert (alert.channel, alert.get_channel_display()) == ("department", "部门筛查预警")
 
 
 def test_unmatched_and_ambiguous_rows_are_reported_back(family: Household, tmp_path: Path) -> None:
