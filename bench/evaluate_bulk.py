@@ -34,6 +34,7 @@ import django
 
 django.setup()
 
+from django.conf import settings
 from django.db import connection
 
 from lianbang.cases.receivers import alert_on_bulk_run
@@ -135,8 +136,11 @@ def main() -> None:
         f"(r) engine statement, rules only, read only: {compiled:.2f} s "
         f"({compiled / lower:.2f}× a), {differ} differ"
     )
-    # Cases turn light changes into alerts and cases: that is not judging, so it is not timed here.
+    # Cases turn light changes into alerts and cases, and the dashboards rebuild their roll-ups
+    # after a run (bench/dashboard_api.py --refresh times that): neither is judging, so neither
+    # is timed here.
     lights_changed_in_bulk.disconnect(alert_on_bulk_run)
+    settings.LIANBANG_DASHBOARDS_REFRESH_ON_BULK = False
     cold, warm, lights = engine(args.as_of)
     print(
         f"(e) engine, set-based, with 137 labels and every write: cold {cold:.2f} s ({cold / lower:.2f}× a), "

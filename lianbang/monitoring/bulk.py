@@ -156,7 +156,9 @@ def _create_judgements(cursor: CursorWrapper, plan: Plan) -> None:
         "WHEN hl.floor_color = 'red' OR {} = 'red' THEN 'red' "
         "WHEN hl.floor_color = 'yellow' OR {} = 'yellow' THEN 'yellow' ELSE 'green' END AS color, "
         "{} AS rules_json, hl.color AS old_color, hl.rules AS old_rules, "
-        "hl.income_missing AS old_income_missing "
+        "hl.income_missing AS old_income_missing, j.labels AS labels_json, "
+        f"CASE WHEN hl.labels IS NULL OR {_json('hl.labels')} <> {_json('j.labels')} "
+        "THEN 1 ELSE 0 END AS labels_differ "
         "FROM monitoring_eval j LEFT JOIN monitoring_householdlight hl "
         "ON hl.household_id = j.household_id",
         rule_color,
@@ -164,6 +166,14 @@ def _create_judgements(cursor: CursorWrapper, plan: Plan) -> None:
         _rules_json(plan),
     )
     _execute(cursor, final)
+    _analyze(cursor, "monitoring_new")
+
+
+def _analyze(cursor: CursorWrapper, table: str) -> None:
+    """Temporary tables are never analysed automatically; without statistics PostgreSQL plans
+    the joins on them blind."""
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {table}", ())
 
 
 def _rule_color(plan: Plan) -> Sql:
@@ -221,9 +231,10 @@ def _update_lights(cursor: CursorWrapper, differs: str, version: int, as_of: dat
     update = combine(
         "UPDATE monitoring_householdlight SET color = n.color, "
         f"rules = {_json('n.rules_json')}, income_missing = (n.income_missing = 1), "
+        f"labels = {_json('n.labels_json')}, "
         "rule_set_version = {}, as_of = {}, since = {} FROM monitoring_new n "
         "WHERE monitoring_householdlight.household_id = n.household_id "
-        f"AND n.old_color IS NOT NULL AND ({differs} OR {missing_changed})",
+        f"AND n.old_color IS NOT NULL AND ({differs} OR {missing_changed} OR n.labels_differ = 1)",
         Sql.value(version),
         Sql.value(as_of),
         Sql.value(_moment(now)),
@@ -233,9 +244,10 @@ def _update_lights(cursor: CursorWrapper, differs: str, version: int, as_of: dat
 
 def _insert_lights(cursor: CursorWrapper, version: int, as_of: date, now: datetime) -> None:
     insert = combine(
-        "INSERT INTO monitoring_householdlight (household_id, color, rules, income_missing, "
+        "INSERT INTO monitoring_householdlight (household_id, color, rules, income_missing, labels, "
         "floor_color, rule_set_version, as_of, since, region_code) "
         f"SELECT n.household_id, n.color, {_json('n.rules_json')}, (n.income_missing = 1), "
+        f"{_json('n.labels_json')}, "
         "'green', {}, {}, {}, n.region_code FROM monitoring_new n WHERE n.old_color IS NULL",
         Sql.value(version),
         Sql.value(as_of),
@@ -245,25 +257,20 @@ def _insert_lights(cursor: CursorWrapper, version: int, as_of: date, now: dateti
 
 
 def _write_labels(cursor: CursorWrapper, plan: Plan) -> None:
-    """Computed labels follow the judgement: add the new ones, remove those that no longer hold."""
-    if not plan.labels:
+    """Computed labels follow the judgement: add the new ones, remove those that no longer hold.
+
+    Only the households whose labels differ from the set their light row keeps are touched;
+    for them the label rows themselves are compared, so a row that went astray is mended too."""
+    if not plan.labels or not _count(cursor, "SELECT COUNT(*) FROM monitoring_new WHERE labels_differ = 1"):
         return
-    branches = [
-        combine(
-            f"SELECT household_id, {{}} AS label_id FROM monitoring_eval WHERE {plan.label_column(i)} = 1",
-            Sql.value(label.label_id),
-        )
-        for i, label in enumerate(plan.labels)
-    ]
-    _execute(
-        cursor, Sql.join(" UNION ALL ", branches).wrap("CREATE TEMPORARY TABLE monitoring_new_labels AS {}")
-    )
+    _execute(cursor, Sql(_NEW_LABELS.format(elements=_label_elements())))
+    _analyze(cursor, "monitoring_new_labels")
     ids = Sql.join(", ", [Sql.value(label.label_id) for label in plan.labels])
     _execute(
         cursor,
         ids.wrap(
             "DELETE FROM monitoring_householdlabel WHERE label_id IN ({}) "
-            "AND household_id IN (SELECT household_id FROM monitoring_eval) "
+            "AND household_id IN (SELECT household_id FROM monitoring_new WHERE labels_differ = 1) "
             "AND NOT EXISTS (SELECT 1 FROM monitoring_new_labels n WHERE "
             "n.household_id = monitoring_householdlabel.household_id "
             "AND n.label_id = monitoring_householdlabel.label_id)"
@@ -273,8 +280,22 @@ def _write_labels(cursor: CursorWrapper, plan: Plan) -> None:
         cursor,
         Sql.value(_moment(timezone.now())).wrap(
             "INSERT INTO monitoring_householdlabel (household_id, label_id, set_at, region_code) "
-            "SELECT n.household_id, n.label_id, {}, h.region_code FROM monitoring_new_labels n "
-            "JOIN registry_household h ON h.id = n.household_id WHERE NOT EXISTS (SELECT 1 FROM "
-            "monitoring_householdlabel x WHERE x.household_id = n.household_id AND x.label_id = n.label_id)"
+            "SELECT n.household_id, n.label_id, {}, n.region_code FROM monitoring_new_labels n "
+            "WHERE NOT EXISTS (SELECT 1 FROM monitoring_householdlabel x "
+            "WHERE x.household_id = n.household_id AND x.label_id = n.label_id)"
         ),
     )
+
+
+_NEW_LABELS = (
+    "CREATE TEMPORARY TABLE monitoring_new_labels AS "
+    "SELECT n.household_id, n.region_code, CAST(e.value AS BIGINT) AS label_id "
+    "FROM monitoring_new n {elements} WHERE n.labels_differ = 1"
+)
+
+
+def _label_elements() -> str:
+    """The label ids of ``n.labels_json``, one row each."""
+    if connection.vendor == "postgresql":
+        return "CROSS JOIN LATERAL jsonb_array_elements_text(CAST(n.labels_json AS jsonb)) AS e(value)"
+    return "JOIN json_each(n.labels_json) AS e"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -76,10 +77,9 @@ def _rows(plan: Plan) -> list[tuple[object, ...]]:
 
 
 def _judgement(plan: Plan, row: tuple[object, ...]) -> Judgement:
-    household_id, region_code, income_missing, *flags = row
-    rule_flags, label_flags = flags[: len(plan.rules)], flags[len(plan.rules) :]
+    household_id, region_code, income_missing, *rule_flags, labels_held = row
     fired = [rule for rule, flag in zip(plan.rules, rule_flags, strict=True) if flag]
-    labels = [label.label_id for label, flag in zip(plan.labels, label_flags, strict=True) if flag]
+    labels = [int(label_id) for label_id in json.loads(str(labels_held))]
     return Judgement(
         int(str(household_id)),
         str(region_code),
@@ -140,10 +140,10 @@ def apply_judgement(judgement: Judgement, version: int, as_of: date, cause: str)
             changed_at=timezone.now(),
             region_code=judgement.region_code,
         )
-    if changed or light is None or light.income_missing != judgement.income_missing:
+    if changed or light is None or _details_differ(light, judgement):
         creating = light is None
         light = light or HouseholdLight(household_id=judgement.household_id, floor_color=floor)
-        light.color, light.rules = color, judgement.rules
+        light.color, light.rules, light.labels = color, judgement.rules, judgement.labels
         light.income_missing = judgement.income_missing
         light.rule_set_version, light.as_of, light.since = version, as_of, timezone.now()
         light.region_code = judgement.region_code
@@ -152,6 +152,11 @@ def apply_judgement(judgement: Judgement, version: int, as_of: date, cause: str)
     if change is not None:
         light_changed.send(sender=LightChange, change=change)
     return light
+
+
+def _details_differ(light: HouseholdLight, judgement: Judgement) -> bool:
+    """What the light row keeps besides its colour and rules."""
+    return light.income_missing != judgement.income_missing or light.labels != judgement.labels
 
 
 @transaction.atomic

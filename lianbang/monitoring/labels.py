@@ -19,7 +19,7 @@ from lianbang.audit.services import audit_record
 from lianbang.common.errors import ApplicationError, FieldProblem
 from lianbang.monitoring.conditions import NESTED, validate_condition
 from lianbang.monitoring.facts import FACTS, Fact, FactType
-from lianbang.monitoring.models import HouseholdLabel, Label, LabelCategory
+from lianbang.monitoring.models import HouseholdLabel, HouseholdLight, Label, LabelCategory
 from lianbang.registry.models import Household
 from lianbang.registry.parsing import lookup_choice
 
@@ -155,8 +155,17 @@ def label_update(
         setattr(label, key, value)
     _saved(label, list(changes))
     if label.kind == Label.Kind.COMPUTED and not label.active:
-        HouseholdLabel.objects.filter(label=label).delete()
+        _drop_computed_label(label)
     return label
+
+
+def _drop_computed_label(label: Label) -> None:
+    """Take a computed label off every household. The light rows that listed it forget their
+    label set, so the next bulk run compares those households' label rows afresh (the label
+    may be switched on again before then)."""
+    holders = HouseholdLabel.objects.filter(label=label)
+    HouseholdLight.objects.filter(household_id__in=holders.values("household_id")).update(labels=None)
+    holders.delete()
 
 
 def _given(**values: Any) -> dict[str, Any]:

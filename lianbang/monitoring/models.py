@@ -151,10 +151,17 @@ class Label(models.Model):
 class HouseholdLabel(models.Model):
     """A label a household carries: computed by the engine or set by a person."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="labels")
-    label = models.ForeignKey(Label, on_delete=models.CASCADE, related_name="households")
+    # No single-column indexes on the keys: the unique (household, label) and the
+    # (label, household) indexes lead with them, and each extra index slows the bulk writes.
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="labels", db_index=False)
+    label = models.ForeignKey(Label, on_delete=models.CASCADE, related_name="households", db_index=False)
     set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     set_at = models.DateTimeField(auto_now_add=True)
     region_code = models.CharField(max_length=6, db_index=True)
@@ -163,7 +170,13 @@ class HouseholdLabel(models.Model):
         verbose_name = "户标签"
         verbose_name_plural = "户标签"
         constraints = [models.UniqueConstraint(fields=["household", "label"], name="household_label_once")]
-        indexes = [models.Index(fields=["label", "household"], name="household_label_by_label")]
+        indexes = [
+            models.Index(fields=["label", "household"], name="household_label_by_label"),
+            # Only manual labels have a person; computed rows (most of them) stay out of it.
+            models.Index(
+                fields=["set_by"], name="household_label_set_by", condition=models.Q(set_by__isnull=False)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.household_id}:{self.label_id}"
@@ -177,6 +190,9 @@ class HouseholdLight(models.Model):
     )
     color = models.CharField("灯色", max_length=10, choices=Color.choices, db_index=True)
     rules = models.JSONField("触发规则", default=list)
+    # The computed labels (ids, in label order) the engine wrote with this judgement; None when
+    # not known. Bulk runs compare it to decide which households' label rows need rewriting.
+    labels = models.JSONField("计算标签", null=True, default=None)
     income_missing = models.BooleanField("收入数据缺失", default=False)
     # The level an open assistance case holds the light at (the cases issue sets it).
     floor_color = models.CharField(max_length=10, choices=Color.choices, default=Color.GREEN)

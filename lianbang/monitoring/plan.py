@@ -39,9 +39,6 @@ class Plan:
     def rule_column(self, index: int) -> str:
         return f"r_{index}"
 
-    def label_column(self, index: int) -> str:
-        return f"l_{index}"
-
 
 def build_plan(
     ctx: Context,
@@ -62,7 +59,12 @@ def build_plan(
 
 
 def spec_keys(rules: list[RuleSpec], labels: list[LabelSpec]) -> tuple[str, str]:
-    return _key(rules), _key(labels)
+    """The conditions as text (the compiled statement's cache key); labels with their ids,
+    which the statement writes into its ``labels`` column."""
+    labels_key = json.dumps(
+        [[label.label_id, label.condition] for label in labels], sort_keys=True, ensure_ascii=False
+    )
+    return _key(rules), labels_key
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,8 @@ class _Compiled:
     aggregates: Aggregates
 
 
-def _key(specs: list[RuleSpec] | list[LabelSpec]) -> str:
-    return json.dumps([spec.condition for spec in specs], sort_keys=True, ensure_ascii=False)
+def _key(rules: list[RuleSpec]) -> str:
+    return json.dumps([rule.condition for rule in rules], sort_keys=True, ensure_ascii=False)
 
 
 @functools.lru_cache(maxsize=16)
@@ -109,13 +111,25 @@ def _compiled(ctx: Context, rules_key: str, labels_key: str) -> _Compiled:
         Sql("h.region_code AS region_code"),
         Sql("CASE WHEN ci.id IS NULL THEN 1 ELSE 0 END AS income_missing"),
         *[_flag(compiler.compile(condition), f"r_{i}") for i, condition in enumerate(rules)],
-        *[_flag(compiler.compile(condition), f"l_{i}") for i, condition in enumerate(labels)],
+        _labels_held([(int(label_id), compiler.compile(condition)) for label_id, condition in labels]),
     ]
     return _Compiled(columns, compiler.aggregates)
 
 
 def _flag(condition: Sql, name: str) -> Sql:
     return condition.wrap(f"CASE WHEN {{}} THEN 1 ELSE 0 END AS {name}")
+
+
+def _labels_held(labels: list[tuple[int, Sql]]) -> Sql:
+    """The ids of the labels that hold, as JSON array text in label order (``[3,17]``): one
+    narrow column a bulk run stores and compares, instead of one flag column per label. The
+    ids are integers from the label table, written into the text."""
+    if not labels:
+        return Sql("'[]' AS labels")
+    pieces = [
+        condition.wrap(f"CASE WHEN {{}} THEN ',{label_id:d}' ELSE '' END") for label_id, condition in labels
+    ]
+    return Sql.join(" || ", pieces).wrap("('[' || SUBSTR({}, 2) || ']') AS labels")
 
 
 def _ids_filter(column: str, household_ids: list[Any] | None) -> Sql:

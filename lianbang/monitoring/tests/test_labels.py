@@ -26,9 +26,9 @@ from lianbang.monitoring.labels import (
     label_create,
     label_update,
 )
-from lianbang.monitoring.models import HouseholdLabel, Label, LabelCategory
+from lianbang.monitoring.models import HouseholdLabel, HouseholdLight, Label, LabelCategory
 from lianbang.monitoring.tests.builders import D, green_family, household, income, job, member
-from lianbang.registry.models import Household
+from lianbang.registry.models import Household, Member
 from lianbang.registry.services import household_save_document
 
 pytestmark = pytest.mark.usefixtures("tree")
@@ -185,8 +185,32 @@ def test_the_whole_taxonomy_runs_on_this_database_and_labels_a_busy_family() -> 
 def test_the_bulk_path_gives_the_same_labels_as_the_one_household_path() -> None:
     one_by_one = label_codes(busy_family())
     HouseholdLabel.objects.all().delete()
+    HouseholdLight.objects.all().delete()
     households_evaluate_all(as_of=D, cause="test")
     assert codes_of(household()) == one_by_one
+    assert held_in_light(household()) == one_by_one
+
+
+def held_in_light(target: Household) -> set[str]:
+    """The label set the light row keeps (what a bulk run compares), as codes."""
+    ids = HouseholdLight.objects.get(household=target).labels or []
+    return set(Label.objects.filter(pk__in=ids).values_list("code", flat=True))
+
+
+def test_a_bulk_run_relabels_the_household_whose_data_changed_and_leaves_the_others(
+    family: Document,
+) -> None:
+    neighbour = {**green_family(), "household_no": "530113-900002"}
+    neighbour["address"] = {**neighbour["address"], "room": "202"}
+    label_codes(neighbour)
+    assert "zero_employment" not in label_codes(family)
+    untouched = set(HouseholdLabel.objects.exclude(household=household()).values_list("pk", "set_at"))
+    # Both jobs end in a way no registry service sees (a script, a fix in the database).
+    Member.objects.filter(household=household()).update(work_location="")
+    households_evaluate_all(as_of=D, cause="test")
+    assert "zero_employment" in codes_of(household())
+    assert held_in_light(household()) == codes_of(household())
+    assert set(HouseholdLabel.objects.exclude(household=household()).values_list("pk", "set_at")) == untouched
 
 
 def live_alone(family: Document) -> None:
@@ -395,6 +419,18 @@ def test_switching_a_computed_label_off_takes_it_off_every_household(family: Doc
     label_update(label=label("lifted_out"), active=False)
     assert "lifted_out" not in codes_of(household())
     assert "lifted_out" not in label_codes(family)
+
+
+def test_a_computed_label_switched_off_and_on_again_is_back_after_the_next_bulk_run(
+    family: Document,
+) -> None:
+    label_codes(family)
+    households_evaluate_all(as_of=D, cause="test")
+    label_update(label=label("lifted_out"), active=False)
+    label_update(label=label("lifted_out"), active=True)
+    assert "lifted_out" not in codes_of(household())
+    households_evaluate_all(as_of=D, cause="test")
+    assert "lifted_out" in codes_of(household())
 
 
 @pytest.mark.parametrize(
