@@ -88,9 +88,11 @@ def engine_read_only(as_of: date) -> tuple[float, dict[int, str]]:
 
 
 def engine(as_of: date) -> tuple[float, float, dict[int, str]]:
-    HouseholdLabel.objects.all().delete()
-    LightChange.objects.all().delete()
-    HouseholdLight.objects.all().delete()
+    # TRUNCATE, not DELETE: millions of dead rows left in the tables and their indexes (nothing
+    # vacuums them mid-run) would make the cold run slower than a first run really is.
+    tables = [model._meta.db_table for model in (HouseholdLabel, LightChange, HouseholdLight)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(tables)}")
     started = time.perf_counter()
     first = households_evaluate_all(as_of=as_of, cause="bench")
     cold = time.perf_counter() - started

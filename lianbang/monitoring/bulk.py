@@ -36,8 +36,9 @@ def households_evaluate_all(*, as_of: date, cause: str = "bulk") -> BulkReport:
     return _run(run, rule_set)
 
 
-# The households judged per statement: each id is bound three times (households, members,
-# events), well under PostgreSQL's 65,535 parameters.
+# The households judged per statement: each id is bound six times (households, members,
+# events, the income years and the two income records), well under PostgreSQL's 65,535
+# parameters.
 SOME_CHUNK = 5000
 
 

@@ -107,19 +107,31 @@ def _column(expression: str) -> SqlOf:
     return lambda ctx: Sql(expression)
 
 
+# The income record's amounts in fen, computed once per record in the plan's income source
+# (``income_columns``) rather than in every condition that reads them: a district's label set
+# reads the net income some twenty times per household.
+INCOME_AMOUNTS = ("wage", "business", "transfer", "medical_self_paid", "education_expense")
+
+
+def income_columns(ctx: Context) -> Sql:
+    """The select list of one income record as the facts read it (alias ``i``)."""
+    amounts = [fen(Sql(f"i.{name}"), ctx.vendor).wrap(f"{{}} AS {name}_fen") for name in INCOME_AMOUNTS]
+    parts = [fen(Sql(f"i.{c}"), ctx.vendor) for c in ("wage", "business", "property_income", "transfer")]
+    net = combine("({} + {} + {} + {} - {}) AS net_fen", *parts, fen(Sql("i.business_expense"), ctx.vendor))
+    return Sql.join(", ", [Sql("i.id, i.household_id, i.year, i.household_size"), *amounts, net])
+
+
 def _money(column: str) -> SqlOf:
     return lambda ctx: fen(Sql(column), ctx.vendor)
 
 
-def _net(alias: str) -> SqlOf:
-    def build(ctx: Context) -> Sql:
-        parts = [
-            fen(Sql(f"{alias}.{c}"), ctx.vendor) for c in ("wage", "business", "property_income", "transfer")
-        ]
-        expense = fen(Sql(f"{alias}.business_expense"), ctx.vendor)
-        return combine("({} + {} + {} + {} - {})", *parts, expense)
+def _income_money(name: str) -> SqlOf:
+    """An amount of the current income record, already in fen (``income_columns``)."""
+    return lambda ctx: Sql(f"ci.{name}_fen")
 
-    return build
+
+def _net(alias: str) -> SqlOf:
+    return lambda ctx: Sql(f"{alias}.net_fen")
 
 
 def _size(alias: str) -> SqlOf:
@@ -202,11 +214,11 @@ FACTS: dict[str, Fact] = {
         Fact("current_net_income", H, Y, "家庭纯收入", _net("ci")),
         Fact("current_per_capita", H, Y, "人均纯收入", _net("ci"), denominator=_size("ci")),
         Fact("previous_per_capita", H, Y, "上年人均纯收入", _net("pi"), denominator=_size("pi")),
-        Fact("current_wage", H, Y, "工资性收入", _money("ci.wage")),
-        Fact("current_business", H, Y, "生产经营性收入", _money("ci.business")),
-        Fact("current_transfer", H, Y, "转移性收入", _money("ci.transfer")),
-        Fact("medical_self_paid", H, Y, "合规自付医疗支出", _money("ci.medical_self_paid")),
-        Fact("education_expense", H, Y, "教育支出", _money("ci.education_expense")),
+        Fact("current_wage", H, Y, "工资性收入", _income_money("wage")),
+        Fact("current_business", H, Y, "生产经营性收入", _income_money("business")),
+        Fact("current_transfer", H, Y, "转移性收入", _income_money("transfer")),
+        Fact("medical_self_paid", H, Y, "合规自付医疗支出", _income_money("medical_self_paid")),
+        Fact("education_expense", H, Y, "教育支出", _income_money("education_expense")),
         Fact("monitoring_line", H, Y, "监测线", _line),
         # Household: member counts (grouped once per evaluation).
         Fact("active_members", H, N, "在册人数", _column("COALESCE(ma.active_members, 0)")),

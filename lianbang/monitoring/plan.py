@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lianbang.monitoring.conditions import Aggregates, Compiler
-from lianbang.monitoring.facts import FACTS, Context
+from lianbang.monitoring.facts import FACTS, Context, income_columns
 from lianbang.monitoring.sql import Sql, combine
 
 
@@ -150,9 +150,12 @@ def _joins(
         Sql.value(ctx.as_of.year),
         _ids_filter("household_id", household_ids),
     )
-    incomes = Sql(
-        "\nLEFT JOIN registry_income ci ON ci.household_id = h.id AND ci.year = cy.year"
-        "\nLEFT JOIN registry_income pi ON pi.household_id = h.id AND pi.year = cy.year - 1"
+    records = _income_records(ctx, household_ids)
+    incomes = combine(
+        "\nLEFT JOIN {} ci ON ci.household_id = h.id AND ci.year = cy.year"
+        "\nLEFT JOIN {} pi ON pi.household_id = h.id AND pi.year = cy.year - 1",
+        records,
+        records,
     )
     return (
         current_year
@@ -160,6 +163,18 @@ def _joins(
         + _member_join(ctx, aggregates, household_ids)
         + _event_join(ctx, aggregates, household_ids)
         + _line_join(lines)
+    )
+
+
+def _income_records(ctx: Context, household_ids: list[Any] | None) -> Sql:
+    """Income records with their amounts in fen. On PostgreSQL ``OFFSET 0`` keeps the planner
+    from folding the subquery into the outer statement, which would compute the amounts again
+    in every condition that reads them."""
+    fence = " OFFSET 0" if ctx.vendor == "postgresql" else ""
+    return combine(
+        "(SELECT {} FROM registry_income i WHERE 1 = 1{}" + fence + ")",
+        income_columns(ctx),
+        _ids_filter("i.household_id", household_ids),
     )
 
 
