@@ -4,6 +4,7 @@ export function linkTo(link) {
   const query = { ...link.query }
   if (link.list === 'households') return { name: 'households', query }
   if (link.list === 'people') return { name: 'people', query }
+  if (link.list === 'care') return { name: 'care', query }
   return { path: '/work/cases', query }
 }
 

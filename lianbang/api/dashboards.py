@@ -98,8 +98,12 @@ class ChildrenOut(Out):
     labels: dict[str, int]
 
 
+class CareFiguresOut(Out):
+    visits_overdue: int  # live, as GET /care/units/{id}/overview counts them
+
+
 class LinkOut(Out):
-    list: Literal["households", "people", "cases"]
+    list: Literal["households", "people", "cases", "care"]
     href: str | None
     query: dict[str, str]
 
@@ -116,6 +120,8 @@ class DashboardFiguresOut(Out):
     employment: EmploymentOut
     elderly: ElderlyOut
     children: ChildrenOut
+    # The asked-for unit's live care figures; null for a drill-down row.
+    care: CareFiguresOut | None
     links: dict[str, LinkOut] | None
 
 
@@ -155,6 +161,12 @@ class LightReasonOut(Out):
     reason: str
 
 
+class RatingBadgeOut(Out):
+    title: str  # five_star, civilised, most_beautiful, ten_star, five_good_building
+    label: str
+    label_en: str
+
+
 class CellOut(Out):
     room: str
     state: Literal["occupied", "empty", "outside"]
@@ -164,6 +176,7 @@ class CellOut(Out):
     head: str
     rules: list[str]
     reasons: list[LightReasonOut]
+    ratings: list[RatingBadgeOut]  # approved, of the building's ratings_year
 
 
 class FloorOut(Out):
@@ -187,6 +200,8 @@ class MapCountsOut(Out):
 
 class BuildingMapOut(Out):
     building: MapBuildingOut
+    ratings_year: int | None  # the building's latest year of approved ratings (this or last)
+    building_ratings: list[RatingBadgeOut]  # its 五好楼栋 of that year
     counts: MapCountsOut
     entrances: list[EntranceOut]
     unplaced: list[CellOut]
@@ -226,7 +241,7 @@ def dashboard(request: HttpRequest, unit: int | None = None) -> dict[str, Any]:
     """The home figures of a unit's subtree (default: the caller's first unit)."""
     scope = _scope_unit(request, unit)
     (figures,) = selectors.figures(scope, [selectors.unit_info(scope)])
-    return figures_out(figures)
+    return figures_out(figures, care=_care(scope))
 
 
 @router.get("/dashboard/children", response=ChildrenFiguresOut)
@@ -242,7 +257,7 @@ def dashboard_children(
     kind = children[0].node.kind if children else by
     return json_response(
         {
-            "parent": figures_out(parent),
+            "parent": figures_out(parent, care=_care(scope)),
             "by": kind,
             "children": [_encoded(figures_out(c, with_links=False)) for c in children],
             "child_links": links(kind, "{id}"),
@@ -380,6 +395,10 @@ def _scope_unit(request: HttpRequest, unit_id: int | None) -> Unit:
     raise ApplicationError("not_found", "找不到该单位或无权访问", "no such unit in your scope", status=404)
 
 
+def _care(unit: Unit) -> dict[str, int]:
+    return {"visits_overdue": selectors.care_visits_overdue(unit, timezone.localdate())}
+
+
 def _node(node: NodeInfo) -> dict[str, Any]:
     return {
         "kind": node.kind,
@@ -394,7 +413,9 @@ def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def figures_out(f: NodeFigures, *, with_links: bool = True) -> dict[str, Any]:
+def figures_out(
+    f: NodeFigures, *, with_links: bool = True, care: dict[str, int] | None = None
+) -> dict[str, Any]:
     c = f.counts
     mean = (f.income_total / c["income_people"]).quantize(Decimal("0.01")) if c["income_people"] else None
     return {
@@ -429,11 +450,17 @@ def figures_out(f: NodeFigures, *, with_links: bool = True) -> dict[str, Any]:
             "unattended": c["unattended"],
             "labels": {code: f.labels.get(code, 0) for code in CHILDREN_LABELS},
         },
+        "care": care,
         "links": links(f.node.kind, str(f.node.id)) if with_links else None,
     }
 
 
-_SERVED = {"households": "/api/v1/households", "people": "/api/v1/people", "cases": "/api/v1/cases"}
+_SERVED = {
+    "households": "/api/v1/households",
+    "people": "/api/v1/people",
+    "cases": "/api/v1/cases",
+    "care": "/api/v1/care/units/{unit_id}/schedules",
+}
 # Filters the served lists understand (others are for the console's own pages).
 _SERVED_FILTERS = {
     "households": set(HOUSEHOLD_FILTERS),
@@ -450,13 +477,23 @@ _SERVED_FILTERS = {
         "updated_since",
     },
     "cases": {"unit_id", "building_id", "grid_id", "open", "overdue", "state", "closed_in"},
+    "care": {"unit_id", "overdue"},
 }
 
 
 def _link(list_name: str, **query: str) -> dict[str, Any]:
     served = list_name in _SERVED and set(query) <= _SERVED_FILTERS[list_name]
-    href = f"{_SERVED[list_name]}?{urlencode(query, safe='{}')}" if served else None
+    href = _href(_SERVED[list_name], query) if served else None
     return {"list": list_name, "href": href, "query": query}
+
+
+def _href(path: str, query: dict[str, str]) -> str:
+    """The served list's address: a filter the path names ("{unit_id}") goes into the path."""
+    in_path = {key for key in query if f"{{{key}}}" in path}
+    for key in in_path:
+        path = path.replace(f"{{{key}}}", query[key])
+    rest = {key: value for key, value in query.items() if key not in in_path}
+    return f"{path}?{urlencode(rest, safe='{}')}" if rest else path
 
 
 def links(kind: str, node_id: str) -> dict[str, dict[str, Any]]:
@@ -485,4 +522,6 @@ def links(kind: str, node_id: str) -> dict[str, dict[str, Any]]:
     result |= {
         f"label:{code}": _link("households", **at, label=code) for code in ELDERLY_LABELS + CHILDREN_LABELS
     }
+    if kind == "unit":  # the care page lists a unit's overdue visits
+        result["care_visits_overdue"] = _link("care", unit_id=node_id, overdue="true")
     return result

@@ -456,14 +456,18 @@ def _activities(
 
 
 def _ratings(rng: random.Random, day: date, summary: Summary) -> None:
+    """Last year's ratings, decided; this year's partly approved already (so the building map
+    shows this year's stars and 五好楼栋 tags), partly still proposed."""
     households = list(Household.objects.filter(status="active").select_related("unit").order_by("pk"))
     now = timezone.now()
     rows = []
     for year, share, status in (
         (day.year - 1, 0.06, Rating.Status.APPROVED),
+        (day.year, 0.03, Rating.Status.APPROVED),
         (day.year, 0.02, Rating.Status.PROPOSED),
     ):
-        for household in rng.sample(households, int(len(households) * share)):
+        chosen = rng.sample(households, min(len(households), max(1, int(len(households) * share))))
+        for household in chosen:
             title = rng.choice(
                 [
                     RatingTitle.FIVE_STAR,
@@ -483,19 +487,22 @@ def _ratings(rng: random.Random, day: date, summary: Summary) -> None:
                     rng=rng,
                 )
             )
-    for building in Building.objects.select_related("branch").order_by("pk"):
-        if rng.random() < 0.3:
-            rows.append(
-                _rating(
-                    building=building,
-                    unit=building.branch,
-                    year=day.year - 1,
-                    title=RatingTitle.FIVE_GOOD_BUILDING,
-                    status=Rating.Status.APPROVED,
-                    now=now,
-                    rng=rng,
-                )
+    for index, building in enumerate(Building.objects.select_related("branch").order_by("pk")):
+        years = [day.year - 1] if rng.random() < 0.3 else []
+        if index == 0 or rng.random() < 0.15:  # at least one 五好楼栋 of this year
+            years.append(day.year)
+        rows += [
+            _rating(
+                building=building,
+                unit=building.branch,
+                year=year,
+                title=RatingTitle.FIVE_GOOD_BUILDING,
+                status=Rating.Status.APPROVED,
+                now=now,
+                rng=rng,
             )
+            for year in years
+        ]
     Rating.objects.bulk_create(rows, ignore_conflicts=True)
     summary.counts["ratings"] = len(rows)
 

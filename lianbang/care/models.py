@@ -322,6 +322,14 @@ class RatingTitle(models.TextChoices):
 
 HOUSEHOLD_TITLES = frozenset(RatingTitle.values) - {RatingTitle.FIVE_GOOD_BUILDING}
 
+RATING_TITLE_EN = {
+    RatingTitle.FIVE_STAR: "Five-star family",
+    RatingTitle.CIVILISED: "Civilised family",
+    RatingTitle.MOST_BEAUTIFUL: "Most beautiful family",
+    RatingTitle.TEN_STAR: "Ten-star civilised household",
+    RatingTitle.FIVE_GOOD_BUILDING: "Five-good building",
+}
+
 
 class Rating(models.Model):
     """A yearly family rating, or a building's 五好楼栋: criteria met, proposed, then approved."""

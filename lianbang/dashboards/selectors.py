@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
+from lianbang.care.selectors import schedules_in
 from lianbang.dashboards.compute import compute as compute_live
 from lianbang.dashboards.compute import income_medians, money
 from lianbang.dashboards.models import MonthlyLights, NodeKind, Rollup, TrendMonth
@@ -43,6 +44,12 @@ class NodeFigures:
 
 def unit_info(unit: Unit) -> NodeInfo:
     return NodeInfo(NodeKind.UNIT, unit.pk, unit.name, unit.level, unit.get_level_display())
+
+
+def care_visits_overdue(unit: Unit, today: date) -> int:
+    """The unit's overdue elderly care visits, as the care overview counts them: live (visits
+    fall due every day, the roll-up is monthly), one count over the subtree."""
+    return schedules_in(unit, today, overdue_only=True).count()
 
 
 def children_figures(unit: Unit, by: str) -> tuple[NodeFigures, list[NodeFigures]]:

@@ -7,6 +7,7 @@ from io import StringIO
 
 from django.core.management import call_command
 from django.db.models import Sum
+from django.utils import timezone
 
 from lianbang.care.models import Activity, ChildAid, Rating, VisitSchedule, Volunteer
 from lianbang.policies.models import BenefitReceipt
@@ -22,6 +23,10 @@ def test_demo_care_fills_the_pages_and_a_second_run_changes_nothing(db: None) ->
     aided = ChildAid.objects.values("care__child").distinct().count()
     assert aided == 72 and ChildAid.objects.aggregate(s=Sum("amount"))["s"] == Decimal("1015100.00")
     assert "儿童资助 72 名，共 101.51 万元" in out.getvalue()
+    # This year's ratings partly approved already: the building map shows stars and 五好楼栋 tags.
+    this_year = Rating.objects.filter(year=timezone.localdate().year, status=Rating.Status.APPROVED)
+    assert this_year.filter(household__isnull=False).exists()
+    assert this_year.filter(building__isnull=False, title="five_good_building").exists()
     counts = (VisitSchedule.objects.count(), ChildAid.objects.count(), BenefitReceipt.objects.count())
     again = StringIO()
     call_command("demo_care", stdout=again)

@@ -1,6 +1,7 @@
 """The console in a real browser: a community officer drills down from their community through
-the building light map to a red household, reveals an ID with a reason and records a visit; a
-grid worker sees only their own grid. Screenshots of the main pages land among the artefacts."""
+the building light map (with its ratings: a 五星家庭 star, a 五好楼栋 tag) to a red household,
+reveals an ID with a reason and records a visit; a grid worker sees only their own grid.
+Screenshots of the main pages land among the artefacts."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from lianbang.accounts.models import Role
 from lianbang.accounts.tests.cast import PASSWORD, make_user
 from lianbang.audit.models import Action, AuditEntry
+from lianbang.care.services import rating_decide, rating_propose
 from lianbang.conftest import Tree
 from lianbang.monitoring.models import Label, RuleSet
 from lianbang.monitoring.tests.builders import green_family, income, judged
@@ -66,12 +68,25 @@ def homes(tree: Tree) -> dict[str, Household]:
     }
 
 
+def _ratings(tree: Tree, homes: dict[str, Household]) -> None:
+    """This year: the red household's 五星家庭 and the building's 五好楼栋 approved, the green
+    household's 文明家庭 only proposed."""
+    year = timezone.localdate().year
+    criteria = {"邻里和睦": True}
+    for subject, title in ((homes["red"], "five_star"), (tree.building, "five_good_building")):
+        key = "household" if isinstance(subject, Household) else "building"
+        rating = rating_propose(actor=None, year=year, title=title, criteria=criteria, **{key: subject})
+        rating_decide(actor=None, rating=rating, approve=True)
+    rating_propose(actor=None, year=year, title="civilised", criteria=criteria, household=homes["green"])
+
+
 def test_an_officer_drills_down_to_a_red_household_reveals_an_id_and_records_a_visit(  # type: ignore[no-untyped-def]
     console_page, tree: Tree, homes: dict[str, Household]
 ) -> None:
     page = console_page
     red = homes["red"]
     assert red.light.color == "red"
+    _ratings(tree, homes)
     make_user("officer", Role.COMMUNITY_OFFICIAL, tree.community, password_changed_at=timezone.now())
     log_in(page, "officer", PASSWORD, next_path="/console/")
 
@@ -85,13 +100,21 @@ def test_an_officer_drills_down_to_a_red_household_reveals_an_id_and_records_a_v
     screenshot(page, "console-drilldown-area")
 
     page.click("[data-test=area-map]")
+    page.locator("[data-test=building-rating]", has_text="五好楼栋").wait_for()
     page.get_by_role("link", name=tree.building.name).click()
     page.wait_for_url(f"**/console/buildings/{tree.building.pk}/map")
     cell = page.locator("[data-test=cell][data-light=red]")
     cell.first.wait_for()
     assert cell.count() == 1 and cell.get_attribute("data-room") == "301"
+    # The approved 五星家庭 of this year: a star on the cell, the title in its tooltip; the
+    # building's 五好楼栋 beside its name. The green household's rating is only proposed.
+    year = timezone.localdate().year
+    assert cell.locator("[data-test=cell-rating]").is_visible()
+    assert page.locator("[data-test=cell-rating]").count() == 1
+    assert page.locator("[data-test=building-rating]").inner_text() == f"★ {year} 五好楼栋"
     cell.hover()
     page.get_by_text("人均纯收入低于监测线").first.wait_for()
+    page.get_by_text(f"{year}年度评星评优：五星家庭").wait_for()
     screenshot(page, "console-building-light-map")
     cell.click()
 

@@ -124,7 +124,12 @@ def test_a_community_officer_sees_missed_policies_and_overdue_visits(  # type: i
     screenshot(page, "policies-missed-recorded")
     assert BenefitReceipt.objects.filter(household=home, policy__code="disability_subsidy").count() == 1
 
-    page.goto("/console/people/care")
+    # The home page's figures count the overdue visit and click through to the care page.
+    page.goto("/console/")
+    figure = page.locator("[data-test=figure-care_visits_overdue]")
+    expect(figure).to_have_text("1")
+    figure.click()
+    page.wait_for_url(re.compile(rf"/console/people/care\?.*unit_id={tree.community.pk}"))
     overdue = page.locator("[data-test=care-overdue] .el-table__row", has_text="王秀英")
     overdue.wait_for()
     row = overdue.inner_text()

@@ -31,6 +31,8 @@ export default {
   entrance: ['单元', 'Entrance'],
   floor: ['层', 'Floor'],
   unplaced: ['未定位住户', 'Households without a place'],
+  rated: ['{year}年度评星评优', '{year} ratings'],
+  care_visits_overdue: ['关爱走访超期', 'Overdue care visits'],
   household_no: ['户编号', 'Household no.'],
   category: ['户类型', 'Category'],
   grid: ['网格', 'Grid'],

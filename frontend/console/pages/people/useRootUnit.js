@@ -1,9 +1,10 @@
-// The unit a page starts from: the caller's only top unit, or the first of several (a picker).
+// The unit a page starts from: the caller's only top unit, or the first of several (a picker);
+// or the unit a link asked for (a dashboard's click-through: ?unit_id=), offered beside them.
 import { ref } from 'vue'
 
 import { api } from '@shared/api.js'
 
-export function useRootUnit() {
+export function useRootUnit(wanted = null) {
   const units = ref([])
   const unitId = ref(null)
   const error = ref('')
@@ -12,6 +13,11 @@ export function useRootUnit() {
     try {
       units.value = await api.get('/units')
       unitId.value = units.value[0]?.id ?? null
+      if (wanted && !units.value.some((u) => u.id === wanted)) {
+        const { unit } = await api.get(`/units/${wanted}`)  // 404 outside the caller's scope
+        units.value = [unit, ...units.value]
+      }
+      if (wanted) unitId.value = wanted
     } catch (e) {
       error.value = e.message
     }
