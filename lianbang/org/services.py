@@ -143,10 +143,15 @@ def unit_update(
         "code": unit.code if code is None else code.strip(),
         "party_org_name": unit.party_org_name if party_org_name is None else party_org_name.strip(),
     }
+    # A stored value kept as it is is not judged again (units loaded before these rules).
     problems = [
         *_unit_name_problems(values["name"], unit.parent, unit),
-        *_unit_code_problems(values["code"]),
-        *_party_org_problems(values["party_org_name"]),
+        *(_unit_code_problems(values["code"]) if values["code"] != unit.code else []),
+        *(
+            _party_org_problems(values["party_org_name"])
+            if values["party_org_name"] != unit.party_org_name
+            else []
+        ),
     ]
     _refuse("invalid_unit", "单位信息有误，未修改", "the unit was not changed", problems)
     changes = {
