@@ -1,8 +1,10 @@
-"""Administration without the Django admin (issue 8 §8): accounts and their grants, rule sets
-and rules, the facts the rule editor offers, monitoring lines and the workflow deadlines.
+"""Administration without the Django admin (issue 8 §8): accounts and their grants, units and
+buildings, rule sets and rules, the facts the rule editor offers, monitoring lines and the
+workflow deadlines.
 
 Thin over the existing models and services (``monitoring.rulesets`` for drafts, validation and
-activation). Accounts and grants need ``users.manage`` and stay inside the caller's units; rules,
+activation). Accounts, grants, units and buildings need ``users.manage`` and stay inside the
+caller's units (``org.services`` writes units and buildings and audits them); rules,
 lines and deadlines need ``config.manage``. Every write is in the audit log, in the same
 transaction; a refused write changes nothing.
 """
@@ -31,11 +33,12 @@ from lianbang.accounts.services import (
     user_unlock,
 )
 from lianbang.api.households import actor_of, require
+from lianbang.api.org import BuildingOut, UnitOut, unit_out
 from lianbang.api.schemas import ErrorOut, StrictIn
 from lianbang.audit.services import audit_record
 from lianbang.cases.conf import APPROVAL_LEVELS, approval_levels_check, workflow_settings
 from lianbang.cases.models import WorkflowSettings
-from lianbang.common.errors import invalid
+from lianbang.common.errors import ApplicationError, invalid
 from lianbang.common.validators import mask_phone
 from lianbang.monitoring.facts import FACTS
 from lianbang.monitoring.labels import label_update
@@ -47,7 +50,8 @@ from lianbang.monitoring.rulesets import (
     schedule_bulk_evaluation,
 )
 from lianbang.monitoring.selectors import active_rule_set
-from lianbang.org.models import Unit
+from lianbang.org.models import Building, Unit
+from lianbang.org.services import building_create, building_rename, unit_add, unit_update
 from lianbang.sync.scope import scope_exits_for_worker
 
 router = Router(tags=["administration"])
@@ -251,6 +255,34 @@ class LineIn(StrictIn):
 
 class WorkflowIn(StrictIn):
     changes: dict[str, Any]
+
+
+class UnitCreateIn(StrictIn):
+    parent_id: int
+    name: str
+    code: str = ""
+    party_org_name: str = ""
+
+
+class UnitUpdateIn(StrictIn):
+    unit_id: int
+    name: str
+    code: str | None = None
+    party_org_name: str | None = None
+
+
+class BuildingCreateIn(StrictIn):
+    branch_id: int
+    number: str
+    name: str
+    entrance_count: int = 1
+    floor_count: int
+    rooms_per_floor: int
+
+
+class BuildingRenameIn(StrictIn):
+    building_id: int
+    name: str
 
 
 # ---------------------------------------------------------------- accounts and grants
@@ -510,6 +542,76 @@ def _user_with_grants(request: HttpRequest, user: User) -> dict[str, Any]:
     )
     user.visible_grants = list(grants)  # type: ignore[attr-defined]
     return _user_out(user)
+
+
+# ---------------------------------------------------------------- units and buildings
+
+
+@router.post("/admin/units", response={201: UnitOut, **ERRORS})
+def unit_add_below(request: HttpRequest, body: UnitCreateIn) -> tuple[int, dict[str, Any]]:
+    """A new unit one level below a unit the caller manages (名称 unique among its siblings,
+    代码 6 to 12 digits or none). Moving a unit to another parent is not offered."""
+    require(request, P.USERS_MANAGE)
+    parent = _managed_unit(request, body.parent_id)
+    unit = unit_add(
+        actor=actor_of(request),
+        parent=parent,
+        name=body.name,
+        code=body.code,
+        party_org_name=body.party_org_name,
+    )
+    return 201, unit_out(unit)
+
+
+@router.post("/admin/units/rename", response={200: UnitOut, **ERRORS})
+def unit_rename(request: HttpRequest, body: UnitUpdateIn) -> dict[str, Any]:
+    """Rename a unit the caller manages; ``code`` and ``party_org_name`` change when given."""
+    require(request, P.USERS_MANAGE)
+    unit = _managed_unit(request, body.unit_id)
+    unit = unit_update(
+        actor=actor_of(request),
+        unit=unit,
+        name=body.name,
+        code=body.code,
+        party_org_name=body.party_org_name,
+    )
+    return unit_out(unit)
+
+
+@router.post("/admin/buildings", response={201: BuildingOut, **ERRORS})
+def building_add(request: HttpRequest, body: BuildingCreateIn) -> tuple[int, Building]:
+    """A new building under a 楼栋党支部 the caller manages."""
+    require(request, P.USERS_MANAGE)
+    branch = _managed_unit(request, body.branch_id)
+    counts = body.dict(include={"entrance_count", "floor_count", "rooms_per_floor"})
+    return 201, building_create(
+        actor=actor_of(request), branch=branch, number=body.number, name=body.name, counts=counts
+    )
+
+
+@router.post("/admin/buildings/rename", response={200: BuildingOut, **ERRORS})
+def building_name(request: HttpRequest, body: BuildingRenameIn) -> Building:
+    """A building's new name; its number and counts stay (households are addressed by them)."""
+    require(request, P.USERS_MANAGE)
+    building = None
+    if 0 < body.building_id < MAX_ID:
+        units = units_for(request.user, P.USERS_MANAGE)
+        building = Building.objects.filter(pk=body.building_id, branch__in=units).first()
+    if building is None:
+        raise ApplicationError(
+            "not_found", "找不到该楼栋或无权访问", "no such building in your scope", status=404
+        )
+    return building_rename(actor=actor_of(request), building=building, name=body.name)
+
+
+def _managed_unit(request: HttpRequest, unit_id: int) -> Unit:
+    """A unit in the caller's ``users.manage`` subtrees; any other is not found (404)."""
+    unit = unit_for(request.user, unit_id, P.USERS_MANAGE)
+    if unit is None:
+        raise ApplicationError(
+            "not_found", "找不到该单位或不在您的管理范围", "no such unit among those you manage", status=404
+        )
+    return unit
 
 
 # ---------------------------------------------------------------- rule sets and rules

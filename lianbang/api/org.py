@@ -63,7 +63,7 @@ def _unit(request: HttpRequest, unit_id: int) -> Unit:
     return unit
 
 
-def _out(unit: Unit) -> dict[str, Any]:
+def unit_out(unit: Unit) -> dict[str, Any]:
     return {
         "id": unit.pk,
         "name": unit.name,
@@ -78,7 +78,7 @@ def _out(unit: Unit) -> dict[str, Any]:
 @router.get("/units", response=list[UnitOut])
 def unit_roots(request: HttpRequest) -> list[dict[str, Any]]:
     """The units the caller is bound to: where their drill-down starts."""
-    return [_out(unit) for unit in root_units(request.user)]
+    return [unit_out(unit) for unit in root_units(request.user)]
 
 
 @router.get("/units/{unit_id}", response=FiguresOut)
@@ -100,7 +100,7 @@ def unit_figures(unit: Unit) -> dict[str, Any]:
         HouseholdLight.objects.filter(household__in=households).values_list("color").annotate(n=Count("pk"))
     )
     return {
-        "unit": _out(unit),
+        "unit": unit_out(unit),
         "households": figures.households,
         "members": figures.members,
         "lights": {color: lights.get(color, 0) for color in ("red", "yellow", "green")},

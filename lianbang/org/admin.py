@@ -8,7 +8,8 @@ class UnitAdmin(admin.ModelAdmin):
     list_display = ["name", "level", "code", "party_org_name", "path"]
     list_filter = ["level"]
     search_fields = ["name", "code"]
-    # Paths are kept by org.services (unit_create, unit_move); the admin only reads them.
+    # Paths are kept by org.services (unit_create, unit_move); the admin only reads them. The
+    # console's 单位与网格 adds and renames units and buildings (org.services.unit_add …, audited).
     readonly_fields = ["path", "parent", "level"]
 
 

@@ -83,6 +83,271 @@ def _check_parent_level(level: int, parent: Unit | None) -> None:
         )
 
 
+# ---------------------------------------------------------------- administration of units and buildings
+
+UNIT_CODE_PATTERN = re.compile(r"^\d{6,12}$")
+BUILDING_NUMBER_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,19}$")
+# (field, zh-CN, English, least, most) of a building's counts: sizes a resettlement block can have.
+BUILDING_COUNTS = (
+    ("entrance_count", "单元数", "entrances", 1, 20),
+    ("floor_count", "层数", "floors", 1, 60),
+    ("rooms_per_floor", "每层户数", "rooms per floor", 1, 30),
+)
+
+
+@transaction.atomic
+def unit_add(*, actor: User, parent: Unit, name: str, code: str = "", party_org_name: str = "") -> Unit:
+    """A new unit one level below ``parent`` (a 楼层党小组 has none below it), its name unique
+    among the parent's children. Its path is set here (``unit_create``), so scope checks and the
+    dashboards (live until the next roll-up refresh) know it at once. Moving a unit to another
+    parent is not offered to administrators: it re-paths the subtree and the roll-ups."""
+    name, code, party_org_name = name.strip(), code.strip(), party_org_name.strip()
+    problems = [
+        *_unit_level_problems(parent),
+        *_unit_name_problems(name, parent, None),
+        *_unit_code_problems(code),
+        *_party_org_problems(party_org_name),
+    ]
+    _refuse("invalid_unit", "单位信息有误，未创建", "the unit was not created", problems)
+    try:
+        with transaction.atomic():  # a savepoint: a sibling of the same name may win the race
+            unit = unit_create(
+                level=parent.level + 1, name=name, parent=parent, code=code, party_org_name=party_org_name
+            )
+    except IntegrityError:
+        raise ApplicationError(
+            "invalid_unit", "单位信息有误，未创建", "the unit was not created", [_name_taken(name)]
+        ) from None
+    changes: dict[str, list[Any]] = {
+        "parent": [None, parent.name],
+        "level": [None, unit.level],
+        "name": [None, name],
+    }
+    changes |= {
+        key: [None, value] for key, value in (("code", code), ("party_org_name", party_org_name)) if value
+    }
+    audit_record(
+        actor=actor, action="unit_create", object_type="org.unit", object_id=unit.pk, changes=changes
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_update(
+    *, actor: User, unit: Unit, name: str, code: str | None = None, party_org_name: str | None = None
+) -> Unit:
+    """Rename a unit and change its plain fields (code, party organisation); ``None`` keeps a
+    field. The level, parent and path do not change here."""
+    values = {
+        "name": name.strip(),
+        "code": unit.code if code is None else code.strip(),
+        "party_org_name": unit.party_org_name if party_org_name is None else party_org_name.strip(),
+    }
+    # A stored value kept as it is is not judged again (units loaded before these rules).
+    problems = [
+        *_unit_name_problems(values["name"], unit.parent, unit),
+        *(_unit_code_problems(values["code"]) if values["code"] != unit.code else []),
+        *(
+            _party_org_problems(values["party_org_name"])
+            if values["party_org_name"] != unit.party_org_name
+            else []
+        ),
+    ]
+    _refuse("invalid_unit", "单位信息有误，未修改", "the unit was not changed", problems)
+    changes = {
+        key: [getattr(unit, key), value] for key, value in values.items() if getattr(unit, key) != value
+    }
+    if not changes:
+        return unit
+    for key, value in values.items():
+        setattr(unit, key, value)
+    try:
+        with transaction.atomic():
+            unit.save(update_fields=list(changes))
+    except IntegrityError:
+        unit.refresh_from_db()
+        raise ApplicationError(
+            "invalid_unit", "单位信息有误，未修改", "the unit was not changed", [_name_taken(values["name"])]
+        ) from None
+    audit_record(
+        actor=actor, action="unit_update", object_type="org.unit", object_id=unit.pk, changes=changes
+    )
+    return unit
+
+
+@transaction.atomic
+def building_create(*, actor: User, branch: Unit, number: str, name: str, counts: dict[str, int]) -> Building:
+    """A new building (楼栋) under a 楼栋党支部; its number is unique in the branch's region
+    (as households are addressed), its counts within ``BUILDING_COUNTS``."""
+    number, name = number.strip(), name.strip()
+    problems = [*_building_number_problems(number, branch), *_building_name_problems(name)]
+    problems += _building_count_problems(counts)
+    if branch.level != Unit.Level.BRANCH:
+        problems.append(
+            FieldProblem(
+                "branch_id",
+                branch.pk,
+                "楼栋须建在楼栋党支部之下",
+                "a building belongs to a building party branch (楼栋党支部)",
+            )
+        )
+    _refuse("invalid_building", "楼栋信息有误，未创建", "the building was not created", problems)
+    try:
+        with transaction.atomic():
+            building = Building.objects.create(
+                branch=branch,
+                number=number,
+                name=name,
+                region_code=branch.region_code,
+                **{key: counts[key] for key, *_ in BUILDING_COUNTS},
+            )
+    except IntegrityError:
+        raise ApplicationError(
+            "invalid_building",
+            "楼栋信息有误，未创建",
+            "the building was not created",
+            [_number_taken(number)],
+        ) from None
+    changes: dict[str, list[Any]] = {
+        "branch": [None, branch.name],
+        "number": [None, number],
+        "name": [None, name],
+    }
+    changes |= {key: [None, counts[key]] for key, *_ in BUILDING_COUNTS}
+    audit_record(
+        actor=actor,
+        action="building_create",
+        object_type="org.building",
+        object_id=building.pk,
+        changes=changes,
+    )
+    return building
+
+
+@transaction.atomic
+def building_rename(*, actor: User, building: Building, name: str) -> Building:
+    """A building's new name. Its number and counts stay: households are addressed by them."""
+    name = name.strip()
+    _refuse(
+        "invalid_building",
+        "楼栋信息有误，未修改",
+        "the building was not changed",
+        _building_name_problems(name),
+    )
+    if name != building.name:
+        audit_record(
+            actor=actor,
+            action="building_rename",
+            object_type="org.building",
+            object_id=building.pk,
+            changes={"name": [building.name, name]},
+        )
+        building.name = name
+        building.save(update_fields=["name"])
+    return building
+
+
+def _refuse(code: str, message: str, message_en: str, problems: list[FieldProblem]) -> None:
+    if problems:
+        raise ApplicationError(code, message, message_en, problems)
+
+
+def _unit_level_problems(parent: Unit) -> list[FieldProblem]:
+    if parent.level >= Unit.Level.FLOOR_GROUP:
+        return [
+            FieldProblem(
+                "parent_id",
+                parent.pk,
+                "楼层党小组之下不能再设下级单位",
+                "a floor group (楼层党小组) has no units below it",
+            )
+        ]
+    return []
+
+
+def _unit_name_problems(name: str, parent: Unit | None, unit: Unit | None) -> list[FieldProblem]:
+    if not name or len(name) > 100:
+        return [FieldProblem("name", name, "单位名称应为1到100个字", "a unit name has 1 to 100 characters")]
+    siblings = Unit.objects.filter(parent=parent, name=name)
+    if unit is not None:
+        siblings = siblings.exclude(pk=unit.pk)
+    return [_name_taken(name)] if siblings.exists() else []
+
+
+def _name_taken(name: str) -> FieldProblem:
+    return FieldProblem(
+        "name", name, "同一上级下已有同名单位", "a unit of this name exists under the same parent"
+    )
+
+
+def _unit_code_problems(code: str) -> list[FieldProblem]:
+    if code and not UNIT_CODE_PATTERN.match(code):
+        return [
+            FieldProblem(
+                "code", code, "区划/统计代码应为6到12位数字（可不填）", "a code has 6 to 12 digits (or none)"
+            )
+        ]
+    return []
+
+
+def _party_org_problems(party_org_name: str) -> list[FieldProblem]:
+    if len(party_org_name) > 150:
+        return [
+            FieldProblem(
+                "party_org_name",
+                party_org_name,
+                "党组织名称不超过150个字",
+                "a party organisation name has at most 150 characters",
+            )
+        ]
+    return []
+
+
+def _building_number_problems(number: str, branch: Unit) -> list[FieldProblem]:
+    if not BUILDING_NUMBER_PATTERN.match(number):
+        return [
+            FieldProblem(
+                "number",
+                number,
+                "楼栋号应为1到20位字母、数字、- 或 _",
+                "a building number has 1 to 20 letters, digits, - or _",
+            )
+        ]
+    if Building.objects.filter(region_code=branch.region_code, number__iexact=number).exists():
+        return [_number_taken(number)]
+    return []
+
+
+def _number_taken(number: str) -> FieldProblem:
+    return FieldProblem(
+        "number", number, "本区划内已有该楼栋号", "this building number is taken in the region"
+    )
+
+
+def _building_name_problems(name: str) -> list[FieldProblem]:
+    if not name or len(name) > 100:
+        return [
+            FieldProblem("name", name, "楼栋名称应为1到100个字", "a building name has 1 to 100 characters")
+        ]
+    return []
+
+
+def _building_count_problems(counts: dict[str, int]) -> list[FieldProblem]:
+    problems = []
+    for key, label, label_en, least, most in BUILDING_COUNTS:
+        value = counts.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
+            problems.append(
+                FieldProblem(
+                    key,
+                    value,
+                    f"{label}应为{least}到{most}之间的整数",
+                    f"{label_en}: a whole number from {least} to {most}",
+                )
+            )
+    return problems
+
+
 # ---------------------------------------------------------------- micro-grids (微网格)
 
 GRID_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,29}$")

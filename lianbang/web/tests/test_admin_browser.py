@@ -1,7 +1,8 @@
 """Administration in a real browser: an administrator creates an account and its owner must
 change the password at the first login; an administrator creates a grid in a building, assigns
 its worker and moves two households into it, and that worker sees exactly those households; an
-official sets a manual label on a household and sees who set it."""
+official sets a manual label on a household and sees who set it; the district administrator adds
+a community under a street and sees it in the unit tree."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from lianbang.accounts.models import Role, User
 from lianbang.accounts.tests.cast import PASSWORD, make_user, single_member_document
 from lianbang.conftest import Tree
 from lianbang.monitoring.models import HouseholdLabel, Label
-from lianbang.org.models import MicroGrid
+from lianbang.org.models import MicroGrid, Unit
 from lianbang.registry.models import Household
 from lianbang.registry.services import household_save_document
 from lianbang.testing.browser import log_in, screenshot
@@ -197,3 +198,36 @@ def test_an_administrator_edits_a_computed_label_with_validation_and_preview(  #
     page.locator("[data-test=labels] td", has_text="脱贫户（已核）").wait_for()
 
     assert Label.objects.get(code="lifted_out").name == "脱贫户（已核）"
+
+
+def test_the_district_administrator_adds_a_community_under_a_street_and_sees_it_in_the_tree(  # type: ignore[no-untyped-def]
+    defaults, console_page, tree: Tree, settings: Any
+) -> None:
+    _admin(tree, settings)
+    page = console_page
+    log_in(page, "quadmin", settings.LIANBANG_DEMO_PASSWORD, next_path="/console/admin/units")
+    units = page.locator("[data-test=unit-tree]")
+
+    units.locator(".el-tree-node__content", has_text=tree.district.name).first.click()
+    units.locator(".el-tree-node__content", has_text=tree.street.name).first.click()
+    expect(page.locator("[data-test=unit-selected]")).to_have_text(tree.street.name)
+    page.click("[data-test=unit-add]")
+    dialog = page.locator(".el-dialog:visible")
+    assert "社区" in dialog.locator(".el-dialog__title").inner_text()
+    dialog.locator("input[data-test=unit-name]").fill(tree.community.name)  # a sibling's name
+    dialog.locator("[data-test=unit-save]").click()
+    expect(dialog.locator(".el-form-item__error")).to_have_text("同一上级下已有同名单位")
+    assert Unit.objects.filter(parent=tree.street).count() == 1
+
+    dialog.locator("input[data-test=unit-name]").fill("幸福社区")
+    dialog.locator("input[data-test=unit-code]").fill("530113001002")
+    dialog.locator("[data-test=unit-save]").click()
+    units.locator(".el-tree-node__content", has_text="幸福社区").wait_for()
+    expect(page.locator("[data-test=unit-notice]")).to_contain_text("幸福社区")
+    screenshot(page, "admin-unit-added")
+    added = Unit.objects.get(name="幸福社区")
+    assert (added.parent_id, added.level, added.code) == (
+        tree.street.pk,
+        Unit.Level.COMMUNITY,
+        "530113001002",
+    )
