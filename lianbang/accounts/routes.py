@@ -260,6 +260,7 @@ RULES: dict[str, RouteRule] = {
     ),
     "GET /api/v1/units/{unit_id}/light-map": _unit_view,
     "GET /api/v1/people": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW, Scope.LIST),
+    "POST /api/v1/people/export": RouteRule(Access.PERMISSION, P.EXPORT),
     **{f"{method} /api/v1/employment/{path}": rule for method, path, rule in _EMPLOYMENT},
     # Care for every age and family ratings (lianbang.care, docs/care.md). A grid worker's tasks
     # are their own; a rating is decided by an official of a unit over it.

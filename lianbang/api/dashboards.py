@@ -15,22 +15,31 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Router
-from pydantic import BaseModel, ConfigDict
+from ninja import Field, Router
+from pydantic import BaseModel, ConfigDict, StrictInt
 
 from lianbang.accounts.models import Permission
 from lianbang.accounts.scope import has_permission, root_units, unit_for
+from lianbang.api.households import ExportStartedOut, actor_of, require
 from lianbang.api.pagination import keyed_page
 from lianbang.api.rendering import json_response
+from lianbang.api.schemas import StrictIn
 from lianbang.common.errors import ApplicationError, invalid
 from lianbang.dashboards import lightmap, selectors
 from lianbang.dashboards.compute import CHILDREN_LABELS, ELDERLY_LABELS
 from lianbang.dashboards.household_list import FIELDS as HOUSEHOLD_FILTERS
-from lianbang.dashboards.household_list import HouseholdQuery, households_listed
-from lianbang.dashboards.people import people, people_sorted, person_row
+from lianbang.dashboards.people import (
+    AGE_BANDS,
+    EMPLOYMENT_STATES,
+    PEOPLE_SORTS,
+    PeopleQuery,
+    people_listed,
+    person_row,
+)
 from lianbang.dashboards.selectors import NodeFigures, NodeInfo
 from lianbang.dashboards.services import moment_at
 from lianbang.org.models import Unit
+from lianbang.transfer.tasks import people_list_export_start
 
 router = Router(tags=["dashboards"])
 
@@ -343,25 +352,40 @@ def people_list(
     ``household``, ``-household``; ties by id), a page at a time. ``risk_type``, ``case_state``
     and ``updated_since`` are the household list's filters, checked by its parser."""
     moment = moment_at()
-    scope = _unit(request, unit_id) if unit_id is not None else None
-    rows = people(
-        request.user,
-        moment,
-        unit=scope,
-        building_id=building_id,
-        grid_id=grid_id,
-        age_band=age_band,
-        label=label,
-        employment=employment,
-        light=light,
-    )
-    by_household = {"risk_type": risk_type, "case_state": case_state, "updated_since": updated_since}
-    if any(by_household.values()):
-        households = households_listed(request.user, HouseholdQuery.parse(by_household))
-        rows = rows.filter(household__in=households.order_by().values("pk"))
-    rows, descending = people_sorted(rows, sort)
+    filters = {name: value for name, value in locals().items() if name in PeopleQuery.__dataclass_fields__}
+    rows, descending = people_listed(request.user, PeopleQuery.parse(filters), moment)
     render = lambda m: person_row(m, moment)  # noqa: E731
     return keyed_page(rows, sort=sort, descending=descending, cursor=cursor, limit=limit, render=render)
+
+
+class PeopleExportIn(StrictIn):
+    """The people list's filters and sort as a JSON body: a field the list does not know is
+    refused (a misspelt filter would otherwise export the whole scope); ids may be numbers or
+    numeric strings; every value is checked as the list checks it."""
+
+    unit_id: StrictInt | str | None = None
+    building_id: StrictInt | str | None = None
+    grid_id: StrictInt | str | None = None
+    age_band: str | None = Field(None, description=f"one of {', '.join(AGE_BANDS)}")
+    label: str | None = None
+    employment: str | None = Field(None, description=f"one of {', '.join(EMPLOYMENT_STATES)}")
+    light: str | None = Field(None, description="red, yellow, green or none (not judged)")
+    risk_type: str | None = None
+    case_state: str | None = None
+    updated_since: str | None = Field(None, description="a date or an ISO time")
+    sort: str | None = Field(None, description=f"one of {', '.join(PEOPLE_SORTS)}")
+
+
+@router.post("/people/export", response={201: ExportStartedOut})
+def people_export(request: HttpRequest, filters: PeopleExportIn) -> tuple[int, dict[str, Any]]:
+    """Export the people list as it is filtered and sorted to Excel through a transfer job
+    (masked, audited); ``url`` is the job's page, where the file is downloaded when it is done."""
+    require(request, Permission.EXPORT)
+    query = PeopleQuery.parse(filters.dict())
+    rows, _ = people_listed(request.user, query, moment_at(), permission=Permission.EXPORT)
+    rows.exists()  # a bad filter is a 400 / 404 now, not a failed job
+    job = people_list_export_start(actor=actor_of(request), query=query)
+    return 201, {"job_id": job.pk, "status": job.status, "url": f"/transfer/jobs/{job.pk}/"}
 
 
 # --- helpers --------------------------------------------------------------------------------

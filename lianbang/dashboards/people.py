@@ -1,15 +1,23 @@
-"""People across the caller's households (提户知人), filtered by age band, label, work, light."""
+"""People across the caller's households (提户知人), filtered by age band, label, work, light.
+
+One query (``PeopleQuery``) and one function (``people_listed``) serve the list
+(``GET /people``) and its Excel export, so that the export holds exactly the people the list
+shows, in the same order."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
 from lianbang.accounts.masking import age_on, mask_value
-from lianbang.accounts.scope import members_for
-from lianbang.common.errors import invalid
+from lianbang.accounts.models import Permission
+from lianbang.accounts.scope import members_for, unit_for
+from lianbang.common.errors import ApplicationError, FieldProblem, invalid
 from lianbang.dashboards.compute import EMPLOYED, LABOUR_SKILLS, Moment, labour_q
+from lianbang.dashboards.household_list import HouseholdQuery, households_listed
 from lianbang.org.models import Unit, path_prefix_q
 from lianbang.registry.models import Member
 from lianbang.registry.vocab import NOT_IN_SCHOOL, HouseholdStatus, MemberStatus
@@ -28,6 +36,87 @@ AGE_BANDS: dict[str, tuple[int, int | None]] = {
 }
 EMPLOYMENT_STATES = ("labour", "employed", "stable", "unemployed", "not_labour")
 LIGHTS = ("red", "yellow", "green", "none")
+# What a person's row says of their work (``person_row``'s ``employment``).
+EMPLOYMENT_LABELS = {"employed": "已就业", "unemployed": "未就业", "not_labour": "非劳动力"}
+_IDS = ("unit_id", "building_id", "grid_id")
+# The household list's filters the people list takes too (checked by its parser).
+_BY_HOUSEHOLD = ("risk_type", "case_state", "updated_since")
+
+
+@dataclass(frozen=True)
+class PeopleQuery:
+    """The people list's filters and sort. Ids are checked here; every other value where it is
+    applied (``people``, ``people_sorted``, the household list's parser)."""
+
+    unit_id: int | None = None
+    building_id: int | None = None
+    grid_id: int | None = None
+    age_band: str | None = None
+    label: str | None = None
+    employment: str | None = None
+    light: str | None = None
+    risk_type: str | None = None
+    case_state: str | None = None
+    updated_since: str | None = None
+    sort: str = "id"
+
+    @classmethod
+    def parse(cls, params: Mapping[str, Any]) -> PeopleQuery:
+        """The query from ``params`` (numbers or strings, as a query string or a JSON body
+        carries them); an empty value is no filter; bad ids are reported at once."""
+        values: dict[str, Any] = {}
+        problems: list[FieldProblem] = []
+        for name in cls.__dataclass_fields__:
+            raw = params.get(name)
+            if raw is None or raw == "":
+                continue
+            if name not in _IDS:
+                values[name] = str(raw).strip()
+            elif str(raw).strip().isdigit() and 0 < int(str(raw).strip()) < 2**63:
+                values[name] = int(str(raw).strip())
+            else:
+                problems.append(FieldProblem(name, raw, "应为正整数编号", "must be a positive whole number"))
+        if problems:
+            raise ApplicationError("invalid", "筛选条件有误", "invalid filters", problems)
+        return cls(**values)
+
+    def as_params(self) -> dict[str, str]:
+        """The query as strings (what an export job carries and the audit log keeps)."""
+        return {name: str(value) for name, value in asdict(self).items() if value is not None}
+
+
+def people_listed(
+    user: Any, query: PeopleQuery, moment: Moment, *, permission: str = Permission.HOUSEHOLD_VIEW
+) -> tuple[QuerySet[Member], bool]:
+    """The caller's people (scoped for ``permission``) matching ``query``, in its order; returns
+    the rows and whether the order is descending. A unit outside the caller's scope is a 404."""
+    unit = None
+    if query.unit_id is not None:
+        unit = unit_for(user, query.unit_id)
+        if unit is None:
+            problem = FieldProblem(
+                "unit_id", query.unit_id, "找不到该单位或无权访问", "no such unit in your scope"
+            )
+            raise ApplicationError(
+                "not_found", "找不到该单位或无权访问", "no such unit in your scope", [problem], 404
+            )
+    rows = people(
+        user,
+        moment,
+        unit=unit,
+        building_id=query.building_id,
+        grid_id=query.grid_id,
+        age_band=query.age_band,
+        label=query.label,
+        employment=query.employment,
+        light=query.light,
+        permission=permission,
+    )
+    by_household = {name: getattr(query, name) for name in _BY_HOUSEHOLD}
+    if any(by_household.values()):
+        households = households_listed(user, HouseholdQuery.parse(by_household), permission=permission)
+        rows = rows.filter(household__in=households.order_by().values("pk"))
+    return people_sorted(rows, query.sort)
 
 
 def people(
@@ -41,8 +130,11 @@ def people(
     label: str | None = None,
     employment: str | None = None,
     light: str | None = None,
+    permission: str = Permission.HOUSEHOLD_VIEW,
 ) -> QuerySet[Member]:
-    rows = members_for(user).filter(status=MemberStatus.ACTIVE, household__status=HouseholdStatus.ACTIVE)
+    rows = members_for(user, permission).filter(
+        status=MemberStatus.ACTIVE, household__status=HouseholdStatus.ACTIVE
+    )
     if unit is not None:
         rows = rows.filter(path_prefix_q(unit.path, "household__unit__path"))
     if building_id is not None:

@@ -1,4 +1,4 @@
-"""Exports of the lists the console shows (members, households) with their filters, masked
+"""Exports of the lists the console shows (members, households, people) with their filters, masked
 by default (ID number, phone, health and disability, minors' data; DOMAIN §9), streamed from
 the database to a constant-memory workbook. Every export is in the audit log."""
 
@@ -16,6 +16,8 @@ from django.utils import timezone
 from lianbang.accounts.masking import mask_row
 from lianbang.audit.models import Action
 from lianbang.audit.services import Actor, audit_record
+from lianbang.dashboards.compute import Moment
+from lianbang.dashboards.people import EMPLOYMENT_LABELS, person_row
 from lianbang.monitoring.models import Color
 from lianbang.registry import vocab
 from lianbang.registry.models import Household, Member
@@ -84,6 +86,21 @@ HOUSEHOLD_COLUMNS = (
     Column("water_safe", "饮水是否安全", 8),
     Column("color", "预警灯", 8),
     Column("rules", "触发规则", 24),
+)
+# The people list's columns (``dashboards.people.person_row``) and the registry's useful ones.
+PEOPLE_COLUMNS = (
+    Column("household_no", "户编号", 16),
+    Column("unit", "所属单位", 16),
+    Column("name", "姓名", 10),
+    Column("id_number", "证件号码", 21),
+    Column("sex", "性别", 6),
+    Column("age", "年龄", 6),
+    Column("relation", "与户主关系", 10),
+    Column("labor_skill", "劳动技能", 14),
+    Column("employment", "就业状态", 10),
+    Column("work_location", "务工所在地", 12),
+    Column("phone", "联系电话", 14),
+    Column("color", "预警灯", 8),
 )
 _MEMBER_FIELDS = (
     "household__household_no",
@@ -242,6 +259,44 @@ def _household_row(household: Household, heads: dict[int, tuple[str, int]]) -> d
         "water_safe": household.water_safe,
         "color": LABELS["color"].get(light.color if light else "", ""),
         "rules": "、".join(light.rules) if light else "",
+    }
+
+
+def people_export(
+    path: Path,
+    *,
+    members: QuerySet[Member],
+    moment: Moment,
+    actor: Actor = None,
+    progress: Progress | None = None,
+    audit_filter: dict[str, Any] | None = None,
+) -> int:
+    """The people of the (already scoped, filtered and ordered) list, one row each."""
+    chosen = members.select_related("household__unit", "household__light")
+    rows = (_person_row(member, moment) for member in chosen.iterator(CHUNK))
+    total = chosen.count() if progress else 0
+    count = write_rows(
+        path, "人员名单", PEOPLE_COLUMNS, rows, today=moment.today, progress=progress, total=total
+    )
+    _audit(actor, "people", count, True, audit_filter or {})
+    return count
+
+
+def _person_row(member: Member, moment: Moment) -> dict[str, Any]:
+    """The list's row with the real name (``write_rows`` masks it as it masks every sensitive
+    value) and the registry's ID number, phone and labour skill; ``birth_date`` tells a minor."""
+    shown = person_row(member, moment)
+    household = member.household
+    return {
+        **shown,
+        "unit": household.unit.name,
+        "name": member.name,
+        "birth_date": member.birth_date,
+        "id_number": member.id_number,
+        "labor_skill": LABELS["labor_skill"].get(member.labor_skill, member.labor_skill),
+        "employment": EMPLOYMENT_LABELS.get(shown["employment"], ""),
+        "phone": household.phone,
+        "color": LABELS["color"].get(shown["light"] or "", ""),
     }
 
 

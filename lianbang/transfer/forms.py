@@ -51,7 +51,9 @@ class DepartmentForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    what = forms.ChoiceField(label="导出内容", choices=list(EXPORTS.items()))
+    # 人员名单 is the console's people list exported with that list's own filters
+    # (POST /api/v1/people/export); this form's unit and light would not be those filters.
+    what = forms.ChoiceField(label="导出内容", choices=[(k, v) for k, v in EXPORTS.items() if k != "people"])
     unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none(), required=False)
     color = forms.ChoiceField(label="灯色", choices=[("", "全部"), *Color.choices], required=False)
     monitoring_only = forms.BooleanField(label="只导出监测对象", required=False)

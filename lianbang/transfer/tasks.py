@@ -13,6 +13,8 @@ from lianbang.accounts.models import Permission, User
 from lianbang.accounts.scope import grants_with, households_for, unit_for
 from lianbang.common.errors import ApplicationError
 from lianbang.dashboards.household_list import HouseholdQuery, households_listed
+from lianbang.dashboards.people import PeopleQuery, people_listed
+from lianbang.dashboards.services import moment_at
 from lianbang.jobs.exports import export_run, export_start
 from lianbang.jobs.models import Job
 from lianbang.jobs.registry import register
@@ -21,7 +23,7 @@ from lianbang.monitoring.bulk import households_evaluate_all
 from lianbang.org.models import Unit, path_prefix_q
 from lianbang.registry.models import Household
 from lianbang.transfer.errorfile import write_error_file
-from lianbang.transfer.exports import ListFilter, households_export, members_export
+from lianbang.transfer.exports import ListFilter, households_export, members_export, people_export
 from lianbang.transfer.importing import ImportReport, households_import
 from lianbang.transfer.reports import employment_report, monthly_report, publicity_list
 from lianbang.transfer.scope import EditScope
@@ -35,6 +37,7 @@ EXPORT = "export"
 EXPORTS = {
     "members": "成员名单",
     "households": "户名单",
+    "people": "人员名单",
     "monthly": "月度监测报告",
     "employment": "就业情况报告",
     "publicity": "公示名单",
@@ -164,10 +167,18 @@ def household_list_export_start(*, actor: User, query: HouseholdQuery) -> Job:
     return export_start(kind=EXPORT, actor=actor, params=params)
 
 
+def people_list_export_start(*, actor: User, query: PeopleQuery) -> Job:
+    """Start the export of the console's people list exactly as ``query`` filters and sorts it."""
+    params = {"what": "people", "list": query.as_params()}
+    return export_start(kind=EXPORT, actor=actor, params=params)
+
+
 def _export(ctx: JobContext, what: str, params: dict[str, Any], path: Any) -> int:
     actor = ctx.actor
     if what == "households" and isinstance(params.get("list"), dict):
         return _list_export(ctx, path, params["list"])
+    if what == "people":
+        return _people_export(ctx, path, params.get("list") or {})
     unit = _unit(ctx, params.get("unit_id"))
     if what in ("members", "households"):
         households = _scoped_households(ctx, unit)
@@ -200,6 +211,23 @@ def _list_export(ctx: JobContext, path: Any, list_params: dict[str, Any]) -> int
     rows = households_listed(ctx.actor, query, permission=Permission.EXPORT)
     return households_export(
         path, households=rows, actor=ctx.actor, progress=ctx.progress, audit_filter=query.as_params()
+    )
+
+
+def _people_export(ctx: JobContext, path: Any, list_params: dict[str, Any]) -> int:
+    """The people list's export: the same parser, scope (for ``export``) and order as the list."""
+    query = PeopleQuery.parse(list_params)
+    if ctx.actor is None:
+        raise ApplicationError("forbidden", "导出须有操作人", "an export needs a user", status=403)
+    moment = moment_at()
+    rows, _ = people_listed(ctx.actor, query, moment, permission=Permission.EXPORT)
+    return people_export(
+        path,
+        members=rows,
+        moment=moment,
+        actor=ctx.actor,
+        progress=ctx.progress,
+        audit_filter=query.as_params(),
     )
 
 

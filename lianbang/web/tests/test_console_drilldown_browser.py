@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.apps import apps as django_apps
 from django.utils import timezone
+from python_calamine import CalamineWorkbook
 
 from lianbang.accounts.models import Role
 from lianbang.accounts.tests.cast import PASSWORD, make_user
@@ -174,3 +175,24 @@ def test_the_people_list_and_english_switch(  # type: ignore[no-untyped-def]
     page.get_by_text("Household no.").first.wait_for()
     screenshot(page, "console-people-list-en")
     page.click("[data-test=locale]")
+
+    # 导出Excel of the list as filtered (the red household's three people): a job, then its file
+    page.goto("/console/people?light=red")
+    rows = page.locator("[data-test=people-rows] tbody tr")
+    rows.first.wait_for()
+    assert rows.count() == 3
+    page.click("[data-test=export]")
+    page.locator("[data-test=export-job]").wait_for()
+    screenshot(page, "console-people-export-started")
+    page.click("[data-test=export-job]")
+    page.wait_for_url("**/transfer/jobs/*/")
+    download_link = page.get_by_role("link", name="下载文件")
+    download_link.wait_for(timeout=20_000)  # the page reloads when the job is done
+    with page.expect_download() as download:
+        download_link.click()
+    sheet = CalamineWorkbook.from_path(download.value.path()).get_sheet_by_index(0).to_python()
+    red = homes["red"]
+    assert [row[0] for row in sheet[1:]] == [red.household_no] * 3
+    assert all(row[3] not in set(red.members.values_list("id_number", flat=True)) for row in sheet[1:])
+    assert AuditEntry.objects.filter(action=Action.EXPORT, object_id="people").count() == 1
+    screenshot(page, "console-people-export-job")
