@@ -63,6 +63,17 @@ API_BODIES: dict[str, Any] = {
     "POST /api/v1/admin/grids/rename": {"grid_id": 987654321, "name": "x"},
     "POST /api/v1/admin/grids/worker": {"grid_id": 987654321},
     "POST /api/v1/admin/grids/move": {"grid_id": 987654321, "household_ids": [987654321]},
+    # Units and buildings: a blank name in the caller's own floor group is refused (400).
+    "POST /api/v1/admin/units": lambda cast: {"parent_id": cast.tree.floor_group.pk, "name": ""},
+    "POST /api/v1/admin/units/rename": lambda cast: {"unit_id": cast.tree.floor_group.pk, "name": ""},
+    "POST /api/v1/admin/buildings": lambda cast: {
+        "branch_id": cast.tree.floor_group.pk,
+        "number": "",
+        "name": "",
+        "floor_count": 1,
+        "rooms_per_floor": 1,
+    },
+    "POST /api/v1/admin/buildings/rename": lambda cast: {"building_id": cast.home.building_id, "name": ""},
     "PUT /api/v1/admin/labels": {"code": "left_behind_child"},
     "POST /api/v1/admin/rule-sets": {"name": "路由权限测试"},
     "POST /api/v1/admin/rules": {"version": 987654321, "code": "X", "color": "red", "name": "x"},
