@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from lianbang.monitoring.engine import make_plan
 from lianbang.monitoring.models import EvaluationRun, RuleSet
-from lianbang.monitoring.plan import Plan
+from lianbang.monitoring.plan import InTable, LabelSpec, Plan, RuleSpec, spec_keys
 from lianbang.monitoring.selectors import active_rule_set, computed_label_specs, rule_specs
 from lianbang.monitoring.signals import lights_changed_in_bulk
 from lianbang.monitoring.sql import Sql, combine
+from lianbang.monitoring.staleness import STALE_TABLE, create_stale_table, drop_stale_table, judgement_key
 
 
 @dataclass(frozen=True)
@@ -25,15 +26,19 @@ class BulkReport:
     lights_changed: int
     seconds_judging: float
     seconds_writing: float
+    # Active households whose stored judgement still holds on the date, left as they are.
+    households_current: int = 0
 
 
-def households_evaluate_all(*, as_of: date, cause: str = "bulk") -> BulkReport:
-    """Judge every active household with the active rule set now; keep the changes."""
+def households_evaluate_all(*, as_of: date, cause: str = "bulk", full: bool = False) -> BulkReport:
+    """Bring every active household's judgement up to ``as_of`` with the active rule set; keep
+    the changes. Households whose stored judgement provably still holds are not judged again
+    (lianbang.monitoring.staleness) unless ``full``."""
     rule_set = active_rule_set()
     if rule_set is None:
         return BulkReport(0, 0, 0.0, 0.0)
     run = EvaluationRun.objects.create(as_of=as_of, rule_set_version=rule_set.version, cause=cause)
-    return _run(run, rule_set)
+    return _run(run, rule_set, full)
 
 
 # The households judged per statement: each id is bound six times (households, members,
@@ -56,18 +61,20 @@ def households_evaluate_some(*, household_ids: list[int], as_of: date, cause: st
     now = timezone.now()
     changed = 0
     ids = sorted(household_ids)
+    rules, labels = rule_specs(rule_set), computed_label_specs()
+    judged = Judged(rule_set.version, as_of, _key(rule_set, rules, labels))
     with connection.cursor() as cursor:
         for start in range(0, len(ids), SOME_CHUNK):
             chunk = ids[start : start + SOME_CHUNK]
             plan = make_plan(
                 as_of=as_of,
-                rules=rule_specs(rule_set),
-                labels=computed_label_specs(),
+                rules=rules,
+                labels=labels,
                 household_ids=chunk,
                 recent_days=rule_set.recent_days,
             )
             _create_judgements(cursor, plan)
-            changed += _write_lights(cursor, rule_set.version, as_of, cause, now)
+            changed += _write_lights(cursor, judged, cause, now)
             _write_labels(cursor, plan)
             _drop_temporaries(cursor)
     lights_changed_in_bulk.send(sender=EvaluationRun, changed_at=now, cause=cause)
@@ -87,9 +94,9 @@ def run_queued_evaluations() -> list[BulkReport]:
     return reports
 
 
-def _run(run: EvaluationRun, rule_set: RuleSet) -> BulkReport:
+def _run(run: EvaluationRun, rule_set: RuleSet, full: bool = False) -> BulkReport:
     try:
-        report = _evaluate_all(rule_set, run.as_of, run.cause)
+        report = _evaluate_all(rule_set, run.as_of, run.cause, full)
     except Exception as exc:
         EvaluationRun.objects.filter(pk=run.pk).update(
             status=EvaluationRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
@@ -105,26 +112,59 @@ def _run(run: EvaluationRun, rule_set: RuleSet) -> BulkReport:
     return report
 
 
-@transaction.atomic
-def _evaluate_all(rule_set: RuleSet, as_of: date, cause: str) -> BulkReport:
-    plan = make_plan(
-        as_of=as_of,
-        rules=rule_specs(rule_set),
-        labels=computed_label_specs(),
-        household_ids=None,
-        recent_days=rule_set.recent_days,
+@dataclass(frozen=True)
+class Judged:
+    """What a bulk write stamps on the lights it keeps: the rule-set version, the evaluation
+    date and the judgement key (``staleness.judgement_key``)."""
+
+    version: int
+    as_of: date
+    key: str
+
+
+def _key(rule_set: RuleSet, rules: list[RuleSpec], labels: list[LabelSpec]) -> str:
+    return judgement_key(
+        version=rule_set.version, recent_days=rule_set.recent_days, keys=spec_keys(rules, labels)
     )
+
+
+@transaction.atomic
+def _evaluate_all(rule_set: RuleSet, as_of: date, cause: str, full: bool = False) -> BulkReport:
+    rules, labels = rule_specs(rule_set), computed_label_specs()
+    judged = Judged(rule_set.version, as_of, _key(rule_set, rules, labels))
     started = time.perf_counter()
+    households = changed = current = 0
+    now = timezone.now()
     with connection.cursor() as cursor:
-        _create_judgements(cursor, plan)
-        judged = time.perf_counter()
-        households = _count(cursor, "SELECT COUNT(*) FROM monitoring_new")
-        now = timezone.now()
-        changed = _write_lights(cursor, rule_set.version, as_of, cause, now)
-        _write_labels(cursor, plan)
+        stale = None
+        if not full:
+            stale = create_stale_table(
+                cursor,
+                key=judged.key,
+                as_of=as_of,
+                rules=rules,
+                labels=labels,
+                recent_days=rule_set.recent_days,
+            )
+            current = _count(cursor, _ACTIVE) - stale
+        timed = started
+        if stale != 0:  # everyone (a full run) or the stale ones
+            scope = None if full else InTable(STALE_TABLE)
+            plan = make_plan(
+                as_of=as_of, rules=rules, labels=labels, household_ids=scope, recent_days=rule_set.recent_days
+            )
+            _create_judgements(cursor, plan)
+            timed = time.perf_counter()
+            households = _count(cursor, "SELECT COUNT(*) FROM monitoring_new")
+            changed = _write_lights(cursor, judged, cause, now)
+            _write_labels(cursor, plan)
         _drop_temporaries(cursor)
+        drop_stale_table(cursor)
     lights_changed_in_bulk.send(sender=EvaluationRun, changed_at=now, cause=cause)
-    return BulkReport(households, changed, judged - started, time.perf_counter() - judged)
+    return BulkReport(households, changed, timed - started, time.perf_counter() - timed, current)
+
+
+_ACTIVE = "SELECT COUNT(*) FROM registry_household WHERE status = 'active'"
 
 
 def _moment(value: datetime) -> object:
@@ -203,7 +243,7 @@ def _json(expression: str) -> str:
     return f"CAST({expression} AS jsonb)" if connection.vendor == "postgresql" else f"json({expression})"
 
 
-def _write_lights(cursor: CursorWrapper, version: int, as_of: date, cause: str, now: datetime) -> int:
+def _write_lights(cursor: CursorWrapper, judged: Judged, cause: str, now: datetime) -> int:
     rules_differ = f"{_json('n.old_rules')} <> {_json('n.rules_json')}"
     differs = f"(n.old_color IS NULL OR n.old_color <> n.color OR {rules_differ})"
     previous = _json("COALESCE(n.old_rules, '[]')")
@@ -213,19 +253,20 @@ def _write_lights(cursor: CursorWrapper, version: int, as_of: date, cause: str, 
         f"SELECT n.household_id, COALESCE(n.old_color, ''), n.color, {_json('n.rules_json')}, "
         f"{previous}, "
         f"{{}}, {{}}, {{}}, {{}}, n.region_code FROM monitoring_new n WHERE {differs}",
-        Sql.value(version),
-        Sql.value(as_of),
+        Sql.value(judged.version),
+        Sql.value(judged.as_of),
         Sql.value(cause),
         Sql.value(_moment(now)),
     )
     _execute(cursor, changes)
     changed = cursor.rowcount
-    _update_lights(cursor, differs, version, as_of, now)
-    _insert_lights(cursor, version, as_of, now)
+    _update_lights(cursor, differs, judged, now)
+    _insert_lights(cursor, judged, now)
+    _mark_judged(cursor, judged)
     return changed
 
 
-def _update_lights(cursor: CursorWrapper, differs: str, version: int, as_of: date, now: datetime) -> None:
+def _update_lights(cursor: CursorWrapper, differs: str, judged: Judged, now: datetime) -> None:
     missing_changed = "(n.old_income_missing <> (n.income_missing = 1))"
     if connection.vendor == "sqlite":
         missing_changed = "(n.old_income_missing <> n.income_missing)"
@@ -233,28 +274,46 @@ def _update_lights(cursor: CursorWrapper, differs: str, version: int, as_of: dat
         "UPDATE monitoring_householdlight SET color = n.color, "
         f"rules = {_json('n.rules_json')}, income_missing = (n.income_missing = 1), "
         f"labels = {_json('n.labels_json')}, "
-        "rule_set_version = {}, as_of = {}, since = {} FROM monitoring_new n "
-        "WHERE monitoring_householdlight.household_id = n.household_id "
+        "rule_set_version = {}, as_of = {}, since = {}, judged_on = {}, judged_key = {} "
+        "FROM monitoring_new n WHERE monitoring_householdlight.household_id = n.household_id "
         f"AND n.old_color IS NOT NULL AND ({differs} OR {missing_changed} OR n.labels_differ = 1)",
-        Sql.value(version),
-        Sql.value(as_of),
+        Sql.value(judged.version),
+        Sql.value(judged.as_of),
         Sql.value(_moment(now)),
+        Sql.value(judged.as_of),
+        Sql.value(judged.key),
     )
     _execute(cursor, update)
 
 
-def _insert_lights(cursor: CursorWrapper, version: int, as_of: date, now: datetime) -> None:
+def _insert_lights(cursor: CursorWrapper, judged: Judged, now: datetime) -> None:
     insert = combine(
         "INSERT INTO monitoring_householdlight (household_id, color, rules, income_missing, labels, "
-        "floor_color, rule_set_version, as_of, since, region_code) "
+        "floor_color, rule_set_version, as_of, since, region_code, judged_on, judged_key) "
         f"SELECT n.household_id, n.color, {_json('n.rules_json')}, (n.income_missing = 1), "
         f"{_json('n.labels_json')}, "
-        "'green', {}, {}, {}, n.region_code FROM monitoring_new n WHERE n.old_color IS NULL",
-        Sql.value(version),
-        Sql.value(as_of),
+        "'green', {}, {}, {}, n.region_code, {}, {} FROM monitoring_new n WHERE n.old_color IS NULL",
+        Sql.value(judged.version),
+        Sql.value(judged.as_of),
         Sql.value(_moment(now)),
+        Sql.value(judged.as_of),
+        Sql.value(judged.key),
     )
     _execute(cursor, insert)
+
+
+def _mark_judged(cursor: CursorWrapper, judged: Judged) -> None:
+    """The lights judged again and found unchanged now vouch for this date and key too."""
+    mark = combine(
+        "UPDATE monitoring_householdlight SET judged_on = {}, judged_key = {} "
+        "WHERE household_id IN (SELECT household_id FROM monitoring_new) "
+        "AND (judged_on IS NULL OR judged_on <> {} OR judged_key <> {})",
+        Sql.value(judged.as_of),
+        Sql.value(judged.key),
+        Sql.value(judged.as_of),
+        Sql.value(judged.key),
+    )
+    _execute(cursor, mark)
 
 
 def _write_labels(cursor: CursorWrapper, plan: Plan) -> None:

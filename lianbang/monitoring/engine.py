@@ -19,9 +19,10 @@ from lianbang.monitoring.models import (
     LightChange,
     RuleSet,
 )
-from lianbang.monitoring.plan import LabelSpec, Plan, RuleSpec, build_plan
+from lianbang.monitoring.plan import InTable, LabelSpec, Plan, RuleSpec, build_plan
 from lianbang.monitoring.selectors import evaluation_specs, lines_for, lines_of_households, region_codes_of
 from lianbang.monitoring.signals import light_changed
+from lianbang.monitoring.staleness import judgement_key
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,12 @@ def make_plan(
     as_of: date,
     rules: list[RuleSpec],
     labels: list[LabelSpec],
-    household_ids: list[int] | None,
+    household_ids: list[int] | InTable | None,
     recent_days: int = 90,
 ) -> Plan:
     ctx = Context(as_of=as_of, recent_days=recent_days, vendor=connection.vendor)
-    lines = lines_for(region_codes_of(household_ids), as_of)
+    listed = household_ids if isinstance(household_ids, list) else None
+    lines = lines_for(region_codes_of(listed), as_of)
     return build_plan(ctx, rules, labels, lines, household_ids)
 
 
@@ -117,11 +119,16 @@ def household_evaluate(*, household_id: int, cause: str, as_of: date | None = No
     judgements = judge(plan)
     if not judgements:
         return None
-    return apply_judgement(judgements[0], specs.version, day, cause)
+    key = judgement_key(version=specs.version, recent_days=specs.recent_days, keys=specs.keys)
+    return apply_judgement(judgements[0], specs.version, day, cause, key)
 
 
-def apply_judgement(judgement: Judgement, version: int, as_of: date, cause: str) -> HouseholdLight:
-    """Store a judgement; a change of colour or of the rules fired is kept as a LightChange."""
+def apply_judgement(
+    judgement: Judgement, version: int, as_of: date, cause: str, key: str = ""
+) -> HouseholdLight:
+    """Store a judgement; a change of colour or of the rules fired is kept as a LightChange.
+    ``key`` (``staleness.judgement_key``) and ``as_of`` are kept as what the judgement vouches
+    for, so that a bulk run need not reach it again."""
     light = HouseholdLight.objects.select_for_update().filter(household_id=judgement.household_id).first()
     floor = light.floor_color if light else Color.GREEN
     color = higher(judgement.color, floor)
@@ -147,7 +154,11 @@ def apply_judgement(judgement: Judgement, version: int, as_of: date, cause: str)
         light.income_missing = judgement.income_missing
         light.rule_set_version, light.as_of, light.since = version, as_of, timezone.now()
         light.region_code = judgement.region_code
+        light.judged_on, light.judged_key = as_of, key
         light.save(force_insert=creating)
+    elif (light.judged_on, light.judged_key) != (as_of, key):
+        HouseholdLight.objects.filter(household_id=light.household_id).update(judged_on=as_of, judged_key=key)
+        light.judged_on, light.judged_key = as_of, key
     _sync_labels(judgement)
     if change is not None:
         light_changed.send(sender=LightChange, change=change)

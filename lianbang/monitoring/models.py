@@ -201,6 +201,11 @@ class HouseholdLight(models.Model):
     as_of = models.DateField("评估日期")
     since = models.DateTimeField("起始时间")
     region_code = models.CharField(max_length=6, db_index=True)
+    # The date the stored judgement was last reached on, and the fingerprint of the rules,
+    # labels, window and lines it was reached with (``staleness.judgement_key``): a bulk run
+    # judges again only the households these no longer vouch for (lianbang.monitoring.staleness).
+    judged_on = models.DateField("判定日期", null=True, blank=True)
+    judged_key = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = "户预警灯"

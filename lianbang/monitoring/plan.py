@@ -31,6 +31,16 @@ class LabelSpec:
 
 
 @dataclass(frozen=True)
+class InTable:
+    """Judge the households listed in this temporary table (column ``household_id``)."""
+
+    table: str
+
+
+Households = list[Any] | InTable | None
+
+
+@dataclass(frozen=True)
 class Plan:
     select: Sql
     rules: list[RuleSpec]
@@ -45,13 +55,13 @@ def build_plan(
     rules: list[RuleSpec],
     labels: list[LabelSpec],
     lines: dict[str, int],
-    household_ids: list[int] | None = None,
+    household_ids: list[int] | InTable | None = None,
     keys: tuple[str, str] | None = None,
 ) -> Plan:
     """``keys`` (see :func:`spec_keys`) saves serialising the conditions again when the caller
     keeps them. For a list of ids the statement is built once per shape and only the ids change."""
     rules_key, labels_key = keys or (spec_keys(rules, labels))
-    if household_ids:
+    if isinstance(household_ids, list) and household_ids:
         template = _template(ctx, rules_key, labels_key, tuple(sorted(lines.items())), len(household_ids))
         params = tuple(household_ids[p.index] if isinstance(p, _Slot) else p for p in template.params)
         return Plan(Sql(template.text, params), rules, labels)
@@ -83,7 +93,7 @@ def _template(
 
 
 def _select(
-    ctx: Context, rules_key: str, labels_key: str, lines: dict[str, int], household_ids: list[Any] | None
+    ctx: Context, rules_key: str, labels_key: str, lines: dict[str, int], household_ids: Households
 ) -> Sql:
     compiled = _compiled(ctx, rules_key, labels_key)
     select = Sql.join(",\n  ", compiled.columns).wrap("SELECT\n  {}\nFROM registry_household h")
@@ -132,18 +142,18 @@ def _labels_held(labels: list[tuple[int, Sql]]) -> Sql:
     return Sql.join(" || ", pieces).wrap("('[' || SUBSTR({}, 2) || ']') AS labels")
 
 
-def _ids_filter(column: str, household_ids: list[Any] | None) -> Sql:
+def _ids_filter(column: str, household_ids: Households) -> Sql:
     if household_ids is None:
         return Sql("")
+    if isinstance(household_ids, InTable):
+        return Sql(f" AND {column} IN (SELECT household_id FROM {household_ids.table})")
     if not household_ids:
         return Sql(" AND 1 = 0")
     marks = Sql.join(", ", [Sql.value(i) for i in household_ids])
     return marks.wrap(f" AND {column} IN ({{}})")
 
 
-def _joins(
-    ctx: Context, aggregates: Aggregates, lines: dict[str, int], household_ids: list[Any] | None
-) -> Sql:
+def _joins(ctx: Context, aggregates: Aggregates, lines: dict[str, int], household_ids: Households) -> Sql:
     current_year = combine(
         "\nLEFT JOIN (SELECT household_id, MAX(year) AS year FROM registry_income "
         "WHERE year <= {}{} GROUP BY household_id) cy ON cy.household_id = h.id",
@@ -166,7 +176,7 @@ def _joins(
     )
 
 
-def _income_records(ctx: Context, household_ids: list[Any] | None) -> Sql:
+def _income_records(ctx: Context, household_ids: Households) -> Sql:
     """Income records with their amounts in fen. On PostgreSQL ``OFFSET 0`` keeps the planner
     from folding the subquery into the outer statement, which would compute the amounts again
     in every condition that reads them."""
@@ -178,7 +188,7 @@ def _income_records(ctx: Context, household_ids: list[Any] | None) -> Sql:
     )
 
 
-def _member_join(ctx: Context, aggregates: Aggregates, household_ids: list[Any] | None) -> Sql:
+def _member_join(ctx: Context, aggregates: Aggregates, household_ids: Households) -> Sql:
     labour = FACTS["labour"].sql(ctx)
     fixed = [
         Sql("SUM(CASE WHEN m.status = 'active' THEN 1 ELSE 0 END) AS active_members"),
@@ -197,7 +207,7 @@ def _member_join(ctx: Context, aggregates: Aggregates, household_ids: list[Any] 
     )
 
 
-def _event_join(ctx: Context, aggregates: Aggregates, household_ids: list[Any] | None) -> Sql:
+def _event_join(ctx: Context, aggregates: Aggregates, household_ids: Households) -> Sql:
     if not aggregates.event:
         return Sql("")
     body = Sql.join(", ", [_aggregate(key, name) for key, name in aggregates.event.items()])
@@ -230,5 +240,5 @@ def _line_join(lines: dict[str, int]) -> Sql:
     return Sql.join(" UNION ALL ", rows).wrap("\nLEFT JOIN ({}) lines ON lines.region_code = h.region_code")
 
 
-def _where(household_ids: list[Any] | None) -> Sql:
+def _where(household_ids: Households) -> Sql:
     return Sql("\nWHERE h.status = 'active'") + _ids_filter("h.id", household_ids)

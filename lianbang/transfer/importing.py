@@ -474,5 +474,6 @@ def _evaluate(run: _Run, report: ImportReport, bulk: bool) -> str:
     if not bulk:
         return "per_household"
     if changed:
-        households_evaluate_all(as_of=run.today, cause="import")
+        # Full: the households were saved with their judgement deferred, so none is current.
+        households_evaluate_all(as_of=run.today, cause="import", full=True)
     return "bulk"

@@ -150,7 +150,8 @@ def _upload_paths(ctx: JobContext) -> tuple[str, ...] | None:
 
 @register(EVALUATE, "全量重新研判")
 def evaluate_all_task(ctx: JobContext) -> None:
-    result = households_evaluate_all(as_of=timezone.localdate(), cause="job")
+    # 全量: every household judged again, also one changed where no service saw it.
+    result = households_evaluate_all(as_of=timezone.localdate(), cause="job", full=True)
     ctx.job.counts = {"households": result.households, "lights_changed": result.lights_changed}
     ctx.job.message = f"研判 {result.households} 户，灯色变化 {result.lights_changed} 户"
 

@@ -1,6 +1,8 @@
 """``lianbang evaluate``: re-judge stored households, or judge documents without storing them.
 
-lianbang evaluate --all [--as-of 2026-11-29]     every household, set-based
+lianbang evaluate --all [--as-of 2026-11-29]     every household, set-based (those whose
+                                                 judgement still holds are left; --full
+                                                 judges every one again)
 lianbang evaluate --queued                       run queued re-judgements (the worker)
 lianbang evaluate --as-of 2026-11-29 FILE.json   what-if: one JSON object per line
 """
@@ -28,6 +30,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", nargs="?", type=Path, help="interchange documents to judge")
         parser.add_argument("--all", action="store_true", help="re-judge every stored household")
+        parser.add_argument("--full", action="store_true", help="with --all: judge every household again")
         parser.add_argument("--queued", action="store_true", help="run queued re-judgements")
         parser.add_argument("--as-of", type=_day, default=None, help="evaluation date, YYYY-MM-DD")
 
@@ -36,12 +39,13 @@ class Command(BaseCommand):
         if options["file"]:
             self._what_if(options["file"], as_of)
         elif options["all"]:
-            report = households_evaluate_all(as_of=as_of, cause="command")
+            report = households_evaluate_all(as_of=as_of, cause="command", full=options["full"])
             self.stdout.write(
                 f"judged {report.households} households as of {as_of}: "
                 f"{report.lights_changed} lights changed "
                 f"({report.seconds_judging:.2f} s judging, "
-                f"{report.seconds_writing:.2f} s writing)"
+                f"{report.seconds_writing:.2f} s writing); "
+                f"{report.households_current} other households' judgements still hold"
             )
         elif options["queued"]:
             self.stdout.write(f"ran {len(run_queued_evaluations())} queued re-judgements")

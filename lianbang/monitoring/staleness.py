@@ -1,0 +1,211 @@
+"""Which households a bulk run must judge again, and which it may leave as they are.
+
+A stored judgement (light, fired rules, computed labels) was reached on ``judged_on`` with the
+conditions, rule-set version, window and monitoring lines that ``judged_key`` fingerprints.
+Every write through the registry services judges its household again at once (the incremental
+path), so a stored judgement only goes out of date when
+
+- the key changed (another rule set, a label edited or switched off, a monitoring line edited),
+- the evaluation date moved into another year (the income year and the line's year follow it),
+- its computed labels are unknown (``labels`` is NULL once a label it held is switched off),
+- or a date-dependent comparison in the statement flips between ``judged_on`` and the new date.
+
+The last is exact, not a guess: each date-dependent comparison in the compiled statement is
+``column <op> f(D)`` for one of a few columns (a member's birth date and employment start, an
+event's date). If no row of the household has that column between ``f(judged_on)`` and
+``f(D)``, every such comparison gives the same answer on both dates, and so does the whole
+statement. :func:`date_windows` lists those intervals; a test compiles the statement on two
+dates and checks that every parameter that moved is one of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.backends.utils import CursorWrapper
+
+from lianbang.monitoring.facts import FACTS, age_cutoff, months_cutoff
+from lianbang.monitoring.plan import LabelSpec, RuleSpec
+
+STALE_TABLE = "monitoring_stale"
+
+# The member columns date-dependent comparisons read, by the fact's span column.
+_MEMBER_COLUMNS = {"m.birth_date": "birth_date", "m.employed_since": "employed_since"}
+# 劳动力 (labour member) is 16 to 64 at D: the engine always counts labour members.
+_LABOUR_AGES = (16, 65)
+
+
+@dataclass(frozen=True)
+class Window:
+    """Rows whose ``column`` lies in (low, high] may compare differently on the two dates."""
+
+    table: str  # "member" or "event"
+    column: str
+    low: date
+    high: date
+
+
+def judgement_key(*, version: int, recent_days: int, keys: tuple[str, str]) -> str:
+    """The fingerprint of everything a judgement depends on besides the household's data and
+    the date: the rule-set version, the recent window, the rule and label conditions (with the
+    label ids) and every monitoring line."""
+    rules_key, labels_key = keys
+    text = json.dumps([version, recent_days, rules_key, labels_key, _lines_rows()], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _lines_rows() -> list[list[str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT region_prefix, year, amount FROM monitoring_monitoringline ORDER BY region_prefix, year",
+            (),
+        )
+        return [[str(value) for value in row] for row in cursor.fetchall()]
+
+
+def date_windows(
+    rules: list[RuleSpec], labels: list[LabelSpec], recent_days: int, before: date, after: date
+) -> list[Window]:
+    """The intervals of :class:`Window` between two evaluation dates of the same year."""
+    if before == after:
+        return []
+    windows = [
+        *_age_and_months_windows(rules, labels, before, after),
+        _window("member", "employed_since", before, after),
+        _window("event", "date", before, after),
+        _window("event", "date", before - timedelta(days=recent_days), after - timedelta(days=recent_days)),
+    ]
+    return sorted(set(windows), key=lambda w: (w.table, w.column, w.low))
+
+
+def _window(table: str, column: str, one: date, other: date) -> Window:
+    return Window(table, column, min(one, other), max(one, other))
+
+
+def _age_and_months_windows(
+    rules: list[RuleSpec], labels: list[LabelSpec], before: date, after: date
+) -> Iterator[Window]:
+    counts = {("m.birth_date", n) for n in _LABOUR_AGES}
+    for condition in [spec.condition for spec in rules] + [spec.condition for spec in labels]:
+        counts |= set(_span_counts(condition))
+    cutoffs = {"m.birth_date": age_cutoff, "m.employed_since": months_cutoff}
+    for column, count in counts:
+        # ``> n`` compiles to the cut-off of n + 1, ``<= n`` too: both are covered.
+        for n in (count, count + 1):
+            cutoff = cutoffs[column]
+            yield _window("member", _MEMBER_COLUMNS[column], cutoff(before, n), cutoff(after, n))
+
+
+def _span_counts(node: Any) -> Iterator[tuple[str, int]]:
+    """Every (span column, literal) a condition compares a span fact (age, months employed)
+    with, wherever it sits in the condition."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _span_counts(item)
+        return
+    if not isinstance(node, dict):
+        return
+    fact = FACTS.get(node["fact"]) if isinstance(node.get("fact"), str) else None
+    if fact is not None and fact.span is not None and isinstance(node.get("value"), int):
+        yield fact.span.column, int(node["value"])
+    for value in node.values():
+        if isinstance(value, dict | list):
+            yield from _span_counts(value)
+
+
+def create_stale_table(
+    cursor: CursorWrapper,
+    *,
+    key: str,
+    as_of: date,
+    rules: list[RuleSpec],
+    labels: list[LabelSpec],
+    recent_days: int,
+) -> int:
+    """The active households to judge again, in the temporary table ``monitoring_stale``;
+    returns how many."""
+    cursor.execute(f"DROP TABLE IF EXISTS {STALE_TABLE}", ())
+    cursor.execute(f"DROP TABLE IF EXISTS {_WINDOWS_TABLE}", ())
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {_WINDOWS_TABLE} (judged_on date, tbl varchar(10), "
+        "col varchar(20), low date, high date)",
+        (),
+    )
+    days = _judged_days(cursor, key, as_of)
+    rows = [
+        (day, w.table, w.column, w.low, w.high)
+        for day in days
+        for w in date_windows(rules, labels, recent_days, day, as_of)
+    ]
+    if rows:
+        cursor.executemany(f"INSERT INTO {_WINDOWS_TABLE} VALUES (%s, %s, %s, %s, %s)", rows)
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {_WINDOWS_TABLE}", ())
+    cursor.execute(_STALE.format(windows=_WINDOWS_TABLE, stale=STALE_TABLE), _stale_params(key, as_of))
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {STALE_TABLE}", ())
+    cursor.execute(f"SELECT COUNT(*) FROM {STALE_TABLE}", ())
+    row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def drop_stale_table(cursor: CursorWrapper) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {STALE_TABLE}", ())
+    cursor.execute(f"DROP TABLE IF EXISTS {_WINDOWS_TABLE}", ())
+
+
+_WINDOWS_TABLE = "monitoring_stale_windows"
+
+
+def _judged_days(cursor: CursorWrapper, key: str, as_of: date) -> list[date]:
+    """The dates the current judgements of this key and year were reached on."""
+    cursor.execute(
+        "SELECT DISTINCT judged_on FROM monitoring_householdlight WHERE judged_key = %s "
+        "AND judged_on >= %s AND judged_on <= %s",
+        (key, *_year_bounds(as_of)),
+    )
+    return [_as_date(row[0]) for row in cursor.fetchall()]
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _year_bounds(as_of: date) -> tuple[date, date]:
+    return date(as_of.year, 1, 1), date(as_of.year, 12, 31)
+
+
+def _stale_params(key: str, as_of: date) -> tuple[Any, ...]:
+    first, last = _year_bounds(as_of)
+    return (key, first, last, key, key)
+
+
+# Stale: never judged, its labels unknown (a label was switched off), judged with another key
+# or in another year, or a row of the household
+# with a date-dependent column inside one of its judgement day's windows. Three set-based
+# selects (an EXISTS under an OR would be run once per household).
+_STALE = (
+    "CREATE TEMPORARY TABLE {stale} AS "
+    "SELECT h.id AS household_id FROM registry_household h "
+    "LEFT JOIN monitoring_householdlight l ON l.household_id = h.id "
+    "WHERE h.status = 'active' AND (l.household_id IS NULL OR l.labels IS NULL "
+    "OR l.judged_key <> %s OR l.judged_on < %s OR l.judged_on > %s) "
+    "UNION SELECT m.household_id FROM registry_member m "
+    "JOIN monitoring_householdlight l ON l.household_id = m.household_id "
+    "JOIN {windows} w ON w.judged_on = l.judged_on AND w.tbl = 'member' "
+    "JOIN registry_household h ON h.id = m.household_id AND h.status = 'active' "
+    "WHERE l.judged_key = %s AND ("
+    "(w.col = 'birth_date' AND m.birth_date > w.low AND m.birth_date <= w.high) OR "
+    "(w.col = 'employed_since' AND m.employed_since > w.low AND m.employed_since <= w.high)) "
+    "UNION SELECT e.household_id FROM registry_event e "
+    "JOIN monitoring_householdlight l ON l.household_id = e.household_id "
+    "JOIN {windows} w ON w.judged_on = l.judged_on AND w.tbl = 'event' "
+    "JOIN registry_household h ON h.id = e.household_id AND h.status = 'active' "
+    "WHERE l.judged_key = %s AND e.date > w.low AND e.date <= w.high"
+)

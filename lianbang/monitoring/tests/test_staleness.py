@@ -1,0 +1,140 @@
+"""A bulk run judges again only the households whose stored judgement no longer holds, and what
+it leaves is exactly what a full run would have written (lianbang.monitoring.staleness)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lianbang.conftest import Tree
+from lianbang.monitoring.bulk import households_evaluate_all
+from lianbang.monitoring.engine import household_evaluate, make_plan
+from lianbang.monitoring.models import HouseholdLabel, HouseholdLight, MonitoringLine
+from lianbang.monitoring.selectors import active_rule_set, computed_label_specs, rule_specs
+from lianbang.monitoring.staleness import date_windows
+from lianbang.monitoring.tests.builders import D, green_family, member
+from lianbang.monitoring.tests.test_agreement import households
+from lianbang.registry.models import Household, Member
+from lianbang.registry.services import household_save_document
+
+# Later and earlier dates of D's year, near the edges the households are built around (ages
+# and employment months counted to D or to 31 December, events 90 days before D).
+LATER_DAYS = [D + timedelta(days=n) for n in (1, 2, 3, 32)] + [D - timedelta(days=n) for n in (1, 89, 90, 91)]
+
+
+def stored() -> dict[int, tuple[str, list[str], list[int] | None, set[int]]]:
+    labels: dict[int, set[int]] = {}
+    for household_id, label_id in HouseholdLabel.objects.values_list("household_id", "label_id"):
+        labels.setdefault(household_id, set()).add(label_id)
+    return {
+        light.household_id: (
+            light.color,
+            list(light.rules),
+            light.labels,
+            labels.get(light.household_id, set()),
+        )
+        for light in HouseholdLight.objects.all()
+    }
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    st.lists(st.integers(min_value=1, max_value=999), min_size=1, max_size=4, unique=True).flatmap(
+        lambda numbers: st.tuples(*[households(n) for n in numbers])
+    ),
+    st.sampled_from(LATER_DAYS),
+)
+def test_a_run_that_skips_current_households_stores_what_a_full_run_would(
+    tree: Tree, documents: tuple[dict[str, Any], ...], later: date
+) -> None:
+    with transaction.atomic():
+        for doc in documents:
+            household_save_document(data=doc, today=D)
+        households_evaluate_all(as_of=D, full=True)
+        skipping = households_evaluate_all(as_of=later)
+        after_skipping = stored()
+        full = households_evaluate_all(as_of=later, full=True)
+        assert stored() == after_skipping
+        assert full.lights_changed == 0
+        assert skipping.households + skipping.households_current == len(documents)
+        transaction.set_rollback(True)
+
+
+def test_every_date_the_statement_moves_with_lies_in_a_window(db: None) -> None:
+    """Compile the whole default statement on two dates: each parameter that differs must be
+    the pair of ends of one of the windows, or a new date-dependent fact escaped them."""
+    rule_set = active_rule_set()
+    assert rule_set is not None
+    rules, labels = rule_specs(rule_set), computed_label_specs()
+    for before, after in [
+        (D, D + timedelta(days=1)),
+        (date(2026, 1, 31), date(2026, 3, 1)),
+        (D, date(2026, 2, 28)),
+    ]:
+        one = make_plan(as_of=before, rules=rules, labels=labels, household_ids=None).select
+        other = make_plan(as_of=after, rules=rules, labels=labels, household_ids=None).select
+        assert one.text == other.text
+        moved = {(a, b) for a, b in zip(one.params, other.params, strict=True) if a != b}
+        windows = {(w.low, w.high) for w in date_windows(rules, labels, rule_set.recent_days, before, after)}
+        assert moved, "the statement does not depend on the date at all?"
+        assert {(min(a, b), max(a, b)) for a, b in moved} <= windows
+
+
+def save(document: dict[str, Any]) -> Household:
+    return household_save_document(data=document, today=D).household
+
+
+def neighbour() -> dict[str, Any]:
+    document = {**green_family(), "household_no": "530113-900002"}
+    document["address"] = {**document["address"], "room": "202"}
+    return document
+
+
+def test_a_child_turning_sixteen_is_judged_again_and_the_neighbours_are_left(tree: Tree) -> None:
+    family = green_family()
+    family["members"].append(member(date(2010, 11, 30), relation="之子", schooling="初中", education=None))
+    turning, other = save(family), save(neighbour())
+    households_evaluate_all(as_of=D, full=True)
+    report = households_evaluate_all(as_of=D + timedelta(days=1))
+    assert (report.households, report.households_current) == (1, 1)
+    judged = {light.household_id: light.judged_on for light in HouseholdLight.objects.all()}
+    assert judged == {turning.pk: D + timedelta(days=1), other.pk: D}
+
+
+def test_nothing_is_judged_again_on_the_same_day(tree: Tree) -> None:
+    save(green_family())
+    households_evaluate_all(as_of=D, full=True)
+    report = households_evaluate_all(as_of=D)
+    assert (report.households, report.households_current, report.lights_changed) == (0, 1, 0)
+
+
+def test_a_household_saved_through_the_services_is_current_for_that_day(tree: Tree) -> None:
+    saved = save(green_family())
+    household_evaluate(household_id=saved.pk, cause="test", as_of=D)
+    assert households_evaluate_all(as_of=D).households == 0
+
+
+def test_a_new_year_or_a_changed_monitoring_line_judges_everyone_again(tree: Tree) -> None:
+    save(green_family())
+    save(neighbour())
+    households_evaluate_all(as_of=D, full=True)
+    assert households_evaluate_all(as_of=date(2027, 1, 2)).households == 2
+    households_evaluate_all(as_of=D, full=True)
+    MonitoringLine.objects.update(amount="9000")
+    assert households_evaluate_all(as_of=D).households == 2
+
+
+def test_a_change_no_service_saw_needs_a_full_run(tree: Tree) -> None:
+    saved = save(green_family())
+    households_evaluate_all(as_of=D, full=True)
+    Member.objects.filter(household=saved).update(work_location="")
+    assert households_evaluate_all(as_of=D).lights_changed == 0
+    assert households_evaluate_all(as_of=D, full=True).lights_changed == 1
