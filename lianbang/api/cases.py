@@ -12,14 +12,15 @@ from __future__ import annotations
 import base64
 import io
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+from pydantic import StrictBool, StrictInt
 
 from lianbang.accounts.models import Permission
 from lianbang.accounts.scope import household_for, households_for, root_units, unit_for
@@ -41,13 +42,25 @@ from lianbang.api.cases_out import (
     matter_detail,
     notification_out,
 )
-from lianbang.api.households import actor_of, require
+from lianbang.api.households import ExportStartedOut, actor_of, require
 from lianbang.api.pagination import MAX_LIMIT, page
 from lianbang.api.schemas import ErrorOut, StrictIn
 from lianbang.cases.clock import current
 from lianbang.cases.conf import workflow_settings
 from lianbang.cases.figures import case_figures
-from lianbang.cases.models import Alert, Case, CaseStep, Notification
+from lianbang.cases.listing import (
+    CASE_SORTS,
+    CASE_STATES,
+    MATTER_KINDS,
+    MAX_DUE_HOURS,
+    CaseQuery,
+    MatterQuery,
+    cases_listed,
+    matters_listed,
+    risk_code,
+    with_next_due,
+)
+from lianbang.cases.models import Alert, Case, Notification
 from lianbang.cases.selectors import cases_visible_to, inbox
 from lianbang.cases.services.alerts import alert_raise
 from lianbang.cases.services.export import publicity_list_export, publicity_rows
@@ -63,21 +76,14 @@ from lianbang.cases.services.records import (
 )
 from lianbang.cases.services.transitions import case_transition
 from lianbang.cases.vocab import AlertStatus, CaseKind, Channel, Level, RiskType
-from lianbang.cases.workflow import workflow_of
 from lianbang.common.errors import ApplicationError, FieldProblem, invalid
-from lianbang.dashboards.household_list import building_in_scope, grid_in_scope, month_bounds
 from lianbang.org.models import Unit, path_prefix_q
+from lianbang.transfer.tasks import case_list_export_start
 
 router = Router(tags=["cases"])
 
 P = Permission
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-# The kinds of other matters as the API names them, and as they are stored.
-MATTER_KINDS = {
-    "resident_request": CaseKind.REQUEST,
-    "dispute": CaseKind.DISPUTE,
-    "enterprise_issue": CaseKind.ENTERPRISE,
-}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ID = 2**63
 
@@ -234,30 +240,12 @@ def _one_of(name: str, value: str | None, allowed: list[str]) -> None:
         raise invalid(name, value, f"可选：{'、'.join(allowed)}", f"one of {', '.join(allowed)}")
 
 
-def _risk_code(value: str) -> str:
-    by_label = {label: code for code, label in RiskType.choices}
-    code = by_label.get(value, value)
-    _one_of("risk_type", code, list(RiskType.values))
-    return code
-
-
 def _detail(request: HttpRequest, case: Case) -> dict[str, Any]:
     fresh = Case.objects.select_related("household__grid", "unit", "handling_unit", "assignee").get(
         pk=case.pk
     )
     render = case_detail if fresh.kind == CaseKind.RISK else matter_detail
     return render(fresh, request.user, current())
-
-
-def _open_steps() -> QuerySet[CaseStep]:
-    return CaseStep.objects.filter(case=OuterRef("pk"), done_at__isnull=True, cancelled_at__isnull=True)
-
-
-def _annotated(rows: QuerySet[Case]) -> QuerySet[Case]:
-    next_due = Subquery(_open_steps().order_by("due_at").values("due_at")[:1])
-    return rows.select_related("household", "unit", "handling_unit", "assignee").annotate(
-        next_due_at=next_due
-    )
 
 
 # ---------------------------------------------------------------- alerts
@@ -289,7 +277,7 @@ def alert_list(
     if status:
         rows = rows.filter(status=status)
     if risk_type:
-        rows = rows.filter(risk_type=RiskType(_risk_code(risk_type)).label)
+        rows = rows.filter(risk_type=RiskType(risk_code(risk_type)).label)
     if open is not None:
         rows = rows.filter(status=AlertStatus.OPEN) if open else rows.exclude(status=AlertStatus.OPEN)
     rows = rows.select_related("household", "reported_by")
@@ -319,9 +307,6 @@ def alert_create(request: HttpRequest, body: AlertIn) -> tuple[int, dict[str, An
 # ---------------------------------------------------------------- risk cases
 
 
-CASE_SORTS = {"-opened_at", "opened_at", "-id", "id"}
-
-
 @router.get("/cases", response={200: CasePageOut, **ERRORS})
 def case_list(
     request: HttpRequest,
@@ -343,48 +328,43 @@ def case_list(
     """Risk cases in the caller's scope: unit subtree, building or micro-grid of the household,
     state, level, risk type, assigned to me, overdue (an open step past its deadline), due
     within the next N hours, open or closed, closed in a month (``YYYY-MM``); sorted by
-    ``-opened_at`` (default), ``opened_at``, ``-id`` or ``id``; a page at a time."""
+    ``-opened_at`` (default), ``opened_at``, ``-id`` or ``id``; a page at a time. The filters
+    are ``cases.listing.CaseQuery``, shared with the export (``POST /cases/export``)."""
     now = current()
-    rows = cases_visible_to(request.user).filter(kind=CaseKind.RISK)
-    rows = rows.filter(_unit_filter(request, unit_id, "unit__path"))
-    if building_id is not None:
-        rows = rows.filter(household__building=building_in_scope(request.user, building_id))
-    if grid_id is not None:
-        rows = rows.filter(household__grid=grid_in_scope(request.user, grid_id))
-    if closed_in is not None:
-        start, end = month_bounds("closed_in", closed_in)
-        rows = rows.filter(closed_at__gte=start, closed_at__lt=end)
-    _one_of("state", state, [s.code for s in workflow_of(CaseKind.RISK).states])
-    _one_of("level", level, [Level.RED, Level.YELLOW])
-    _one_of("sort", sort, sorted(CASE_SORTS))
-    if state:
-        rows = rows.filter(state=state)
-    if level:
-        rows = rows.filter(level=level)
-    if risk_type:
-        rows = rows.filter(risk_types__icontains=f'"{_risk_code(risk_type)}"')
-    if assigned_to_me:
-        rows = rows.filter(assignee=actor_of(request))
-    if open is not None:
-        rows = rows.filter(closed_at__isnull=open)
-    rows = _deadline_filters(rows, now, overdue, due_within_hours)
-    return _case_page(_annotated(rows), sort, cursor, limit, now)
+    filters = {name: value for name, value in locals().items() if name in CaseQuery.__dataclass_fields__}
+    query = CaseQuery.parse(filters)
+    return _case_page(cases_listed(actor_of(request), query, now), query.sort, cursor, limit, now)
 
 
-def _deadline_filters(
-    rows: QuerySet[Case], now: datetime, overdue: bool | None, due_within_hours: int | None
-) -> QuerySet[Case]:
-    if overdue is not None:
-        late = Exists(_open_steps().filter(due_at__lt=now))
-        rows = rows.filter(late, closed_at__isnull=True) if overdue else rows.exclude(late)
-    if due_within_hours is not None:
-        if not 1 <= due_within_hours <= 24 * 90:
-            raise invalid(
-                "due_within_hours", due_within_hours, "应为1到2160小时之间", "must be from 1 to 2160 hours"
-            )
-        soon = _open_steps().filter(due_at__gte=now, due_at__lte=now + timedelta(hours=due_within_hours))
-        rows = rows.filter(Exists(soon), closed_at__isnull=True)
-    return rows
+class CaseExportIn(StrictIn):
+    """The case board's filters and sort as a JSON body: a field the board does not know is
+    refused (a misspelt filter would otherwise export the whole scope); ids, flags and hours
+    may be JSON values or strings as the board's URL carries them; every value is checked as
+    the board checks it."""
+
+    unit_id: StrictInt | str | None = None
+    building_id: StrictInt | str | None = None
+    grid_id: StrictInt | str | None = None
+    state: str | None = Field(None, description=f"one of {', '.join(CASE_STATES)}")
+    level: str | None = Field(None, description="red or yellow")
+    risk_type: str | None = Field(None, description="a DOMAIN §5 code or its Chinese name")
+    assigned_to_me: StrictBool | str | None = None
+    overdue: StrictBool | str | None = None
+    due_within_hours: StrictInt | str | None = Field(None, description=f"1 to {MAX_DUE_HOURS}")
+    open: StrictBool | str | None = None
+    closed_in: str | None = Field(None, description="a month, YYYY-MM")
+    sort: str | None = Field(None, description=f"one of {', '.join(CASE_SORTS)}")
+
+
+@router.post("/cases/export", response={201: ExportStartedOut, **ERRORS})
+def case_export(request: HttpRequest, filters: CaseExportIn) -> tuple[int, dict[str, Any]]:
+    """Export the case board's list as it is filtered and sorted to Excel through a transfer
+    job (masked, audited); ``url`` is the job's page, where the file is downloaded when done."""
+    require(request, P.EXPORT)
+    query = CaseQuery.parse(filters.dict())
+    cases_listed(actor_of(request), query, current(), permission=P.EXPORT).exists()  # 400 / 404 now
+    job = case_list_export_start(actor=actor_of(request), what="cases", params=query.as_params())
+    return 201, {"job_id": job.pk, "status": job.status, "url": f"/transfer/jobs/{job.pk}/"}
 
 
 def _case_page(
@@ -610,7 +590,7 @@ def household_cases(request: HttpRequest, household_id: int) -> list[dict[str, A
     if household is None:
         raise _not_found("户", "household")
     now = current()
-    rows = _annotated(cases_visible_to(request.user).filter(household=household))
+    rows = with_next_due(cases_visible_to(request.user).filter(household=household))
     return [case_row(case, now) for case in rows.order_by("-opened_at", "-pk")[:MAX_LIMIT]]
 
 
@@ -627,20 +607,32 @@ def matter_list(
     cursor: str | None = None,
     limit: int = 50,
 ) -> dict[str, Any]:
-    """群众诉求, 矛盾纠纷 and 企业诉求 in the caller's scope, newest first."""
-    _one_of("kind", kind, list(MATTER_KINDS))
-    rows = cases_visible_to(request.user).exclude(kind=CaseKind.RISK)
-    rows = rows.filter(_unit_filter(request, unit_id, "unit__path"))
-    if kind:
-        rows = rows.filter(kind=MATTER_KINDS[kind])
-    if state:
-        states = {s.code for k in MATTER_KINDS.values() for s in workflow_of(k).states}
-        _one_of("state", state, sorted(states))
-        rows = rows.filter(state=state)
-    if open is not None:
-        rows = rows.filter(closed_at__isnull=open)
+    """群众诉求, 矛盾纠纷 and 企业诉求 in the caller's scope, newest first. The filters are
+    ``cases.listing.MatterQuery``, shared with the export (``POST /matters/export``)."""
+    query = MatterQuery.parse({"kind": kind, "state": state, "unit_id": unit_id, "open": open})
     now = current()
-    return page(_annotated(rows), cursor=cursor, limit=limit, render=lambda c: case_row(c, now))
+    rows = matters_listed(request.user, query)
+    return page(rows, cursor=cursor, limit=limit, render=lambda c: case_row(c, now))
+
+
+class MatterExportIn(StrictIn):
+    """The matters list's filters as a JSON body, refused and checked as the case board's."""
+
+    kind: str | None = Field(None, description=f"one of {', '.join(MATTER_KINDS)}")
+    state: str | None = Field(None, description="a state of the matter's kind")
+    unit_id: StrictInt | str | None = None
+    open: StrictBool | str | None = None
+
+
+@router.post("/matters/export", response={201: ExportStartedOut, **ERRORS})
+def matter_export(request: HttpRequest, filters: MatterExportIn) -> tuple[int, dict[str, Any]]:
+    """Export the matters list as it is filtered to Excel through a transfer job (masked,
+    audited); ``url`` is the job's page, where the file is downloaded when it is done."""
+    require(request, P.EXPORT)
+    query = MatterQuery.parse(filters.dict())
+    matters_listed(request.user, query, permission=P.EXPORT).exists()  # a bad unit is a 404 now
+    job = case_list_export_start(actor=actor_of(request), what="matters", params=query.as_params())
+    return 201, {"job_id": job.pk, "status": job.status, "url": f"/transfer/jobs/{job.pk}/"}
 
 
 @router.post("/matters", response={201: MatterDetailOut, **ERRORS})

@@ -13,7 +13,7 @@ from lianbang.monitoring.models import Color
 from lianbang.org.models import Unit
 from lianbang.transfer.departments import TEMPLATES
 from lianbang.transfer.reading import SUFFIXES
-from lianbang.transfer.tasks import EXPORTS
+from lianbang.transfer.tasks import CONSOLE_LIST_EXPORTS, EXPORTS
 
 
 def checked_upload(upload: UploadedFile) -> UploadedFile:
@@ -51,9 +51,11 @@ class DepartmentForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    # 人员名单 is the console's people list exported with that list's own filters
-    # (POST /api/v1/people/export); this form's unit and light would not be those filters.
-    what = forms.ChoiceField(label="导出内容", choices=[(k, v) for k, v in EXPORTS.items() if k != "people"])
+    # 人员名单, 案件清单 and 诉求与纠纷清单 are the console's lists exported with their own filters
+    # (POST /api/v1/people/export …); this form's unit and light would not be those filters.
+    what = forms.ChoiceField(
+        label="导出内容", choices=[(k, v) for k, v in EXPORTS.items() if k not in CONSOLE_LIST_EXPORTS]
+    )
     unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none(), required=False)
     color = forms.ChoiceField(label="灯色", choices=[("", "全部"), *Color.choices], required=False)
     monitoring_only = forms.BooleanField(label="只导出监测对象", required=False)

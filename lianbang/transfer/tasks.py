@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from lianbang.accounts.models import Permission, User
 from lianbang.accounts.scope import grants_with, households_for, unit_for
+from lianbang.cases.exports import CASE_LIST_EXPORTS
 from lianbang.common.errors import ApplicationError
 from lianbang.dashboards.household_list import HouseholdQuery, households_listed
 from lianbang.dashboards.people import PeopleQuery, people_listed
@@ -38,10 +39,15 @@ EXPORTS = {
     "members": "成员名单",
     "households": "户名单",
     "people": "人员名单",
+    "cases": "案件清单",
+    "matters": "诉求与纠纷清单",
     "monthly": "月度监测报告",
     "employment": "就业情况报告",
     "publicity": "公示名单",
 }
+# The console's lists exported with that list's own filters (POST /api/v1/people/export,
+# /cases/export, /matters/export): neither the transfer export form nor the CLI offers them.
+CONSOLE_LIST_EXPORTS = frozenset({"people", *CASE_LIST_EXPORTS})
 
 
 @register(IMPORT, "户信息导入")
@@ -174,8 +180,16 @@ def people_list_export_start(*, actor: User, query: PeopleQuery) -> Job:
     return export_start(kind=EXPORT, actor=actor, params=params)
 
 
+def case_list_export_start(*, actor: User, what: str, params: dict[str, str]) -> Job:
+    """Start the export of the console's case board (``cases``) or matters list (``matters``)
+    exactly as ``params`` (the list's query, ``as_params()``) filters and sorts it."""
+    return export_start(kind=EXPORT, actor=actor, params={"what": what, "list": params})
+
+
 def _export(ctx: JobContext, what: str, params: dict[str, Any], path: Any) -> int:
     actor = ctx.actor
+    if what in CASE_LIST_EXPORTS:
+        return CASE_LIST_EXPORTS[what](ctx, path, params.get("list") or {})
     if what == "households" and isinstance(params.get("list"), dict):
         return _list_export(ctx, path, params["list"])
     if what == "people":

@@ -101,6 +101,9 @@ API_BODIES: dict[str, Any] = {
         "summary": "乙",
     },
     "POST /api/v1/matters/{matter_id}/comments": {"text": "路由权限测试"},
+    # The lists' exports: the caller's open cases / requests (a job; scope is tested in lianbang/cases).
+    "POST /api/v1/cases/export": {"open": True, "sort": "id"},
+    "POST /api/v1/matters/export": {"kind": "resident_request", "open": True},
     # 六步就业 (lianbang.employment): valid bodies, so that scope answers before validation.
     "POST /api/v1/employment/units/{unit_id}/surveys": {"name": "2026年冬季摸底"},
     "POST /api/v1/employment/surveys/{campaign_id}/members/{member_id}": {"status": "employed"},

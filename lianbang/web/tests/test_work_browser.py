@@ -15,6 +15,7 @@ from lianbang.accounts.models import Role, User
 from lianbang.accounts.tests.cast import PASSWORD, make_user
 from lianbang.cases.models import Case
 from lianbang.conftest import Tree
+from lianbang.jobs.models import Job
 from lianbang.monitoring.models import Label, RuleSet
 from lianbang.monitoring.tests.builders import D, green_family
 from lianbang.registry.models import Household
@@ -63,6 +64,16 @@ def test_a_community_officer_moves_a_case_one_step_on_the_board(defaults, consol
     card = page.locator(f"[data-test=column-discovered] [data-test=case-{case.pk}]")
     card.wait_for()
     screenshot(page, "case-board")
+    # 导出Excel exports the tab shown (the open cases) through a transfer job, linked to its page
+    page.click("[data-test=export]")
+    job_link = page.locator("[data-test=export-job]")
+    job_link.wait_for()
+    job = Job.objects.get(kind="export")
+    assert job.params == {
+        "what": "cases",
+        "list": {"assigned_to_me": "false", "open": "true", "sort": "-opened_at"},
+    }
+    assert job_link.get_attribute("href") == f"/transfer/jobs/{job.pk}/"
     card.click()
 
     step = page.locator("[data-test=step-verify]")
@@ -88,6 +99,11 @@ def test_a_community_officer_moves_a_case_one_step_on_the_board(defaults, consol
         page.locator(marker).wait_for()
         page.wait_for_load_state("networkidle")
         screenshot(page, f"work-{name}")
+
+    page.goto("/console/work/matters")
+    page.click("[data-test=export]")
+    page.locator("[data-test=export-job]").wait_for()
+    assert Job.objects.filter(kind="export", params__what="matters").count() == 1
 
 
 def test_an_administrator_previews_a_rule_draft(defaults, console_page, tree: Tree, settings: Any) -> None:  # type: ignore[no-untyped-def]

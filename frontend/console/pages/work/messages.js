@@ -1,6 +1,8 @@
 // The case board's words (案件看板, 事项, 公示): { key: [zh-CN, English] }.
 export default {
   board: ['案件看板', 'Case board'],
+  export: ['导出Excel', 'Export to Excel'],
+  exportHint: ['导出当前列表（含筛选），通过“导入导出”任务生成（已脱敏），完成后在任务页下载。', 'Exports this list with its filters as a job (masked); download it from the job page.'],
   matters: ['诉求与纠纷', 'Requests & disputes'],
   publicity: ['公示', 'Public notice'],
   alerts: ['预警', 'Alerts'],

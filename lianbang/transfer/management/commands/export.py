@@ -20,14 +20,14 @@ from lianbang.org.models import Unit, path_prefix_q
 from lianbang.registry.models import Household
 from lianbang.transfer.exports import ListFilter, households_export, members_export
 from lianbang.transfer.reports import employment_report, monthly_report, publicity_list
-from lianbang.transfer.tasks import EXPORTS
+from lianbang.transfer.tasks import CONSOLE_LIST_EXPORTS, EXPORTS
 
 
 class Command(BaseCommand):
     help = "Export a list or a standard report to .xlsx (sensitive fields masked)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=sorted(EXPORTS))
+        parser.add_argument("what", choices=sorted(set(EXPORTS) - CONSOLE_LIST_EXPORTS))
         parser.add_argument("output", type=Path)
         parser.add_argument("--unit", type=int, default=None)
         parser.add_argument("--color", default="")
