@@ -11,9 +11,12 @@ It prints, in one process:
   (a) the hand-written SQL of bench/handwritten_lights.sql (one read-only statement);
   (r) the engine's own statement for the rules only, read only (the same work as (a));
   (e) the engine's set-based run with labels and every write, twice: from no stored lights
-      (every light written), then again over unchanged data (nothing to write); its lights
-      must equal (a) household by household;
-  (b) a per-household Python loop over the ORM on a sample, extrapolated to all households.
+      (every light written), then again with --full over unchanged data (every household
+      judged, nothing to write); its lights must equal (a) household by household;
+  (b) a per-household Python loop over the ORM on a sample, extrapolated to all households;
+  (n) the nightly runs without --full: the same day again, one day and seven days later (only
+      the households whose judgement no longer holds are judged), then a full run on the last
+      date, which must change nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ import os
 import random
 import sys
 import time
-from datetime import date
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +42,7 @@ from django.conf import settings
 from django.db import connection
 
 from lianbang.cases.receivers import alert_on_bulk_run
-from lianbang.monitoring.bulk import _rule_color, households_evaluate_all
+from lianbang.monitoring.bulk import BulkReport, _rule_color, households_evaluate_all
 from lianbang.monitoring.engine import make_plan
 from lianbang.monitoring.facts import age_cutoff
 from lianbang.monitoring.models import HouseholdLabel, HouseholdLight, LightChange
@@ -93,22 +97,39 @@ def engine(as_of: date) -> tuple[float, float, dict[int, str]]:
     tables = [model._meta.db_table for model in (HouseholdLabel, LightChange, HouseholdLight)]
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(tables)}")
-    started = time.perf_counter()
-    first = households_evaluate_all(as_of=as_of, cause="bench")
-    cold = time.perf_counter() - started
-    started = time.perf_counter()
-    second = households_evaluate_all(as_of=as_of, cause="bench")
-    warm = time.perf_counter() - started
-    print(
-        f"    cold run: {first.households} households, {first.lights_changed} lights written, "
-        f"{first.seconds_judging:.2f} s judging + {first.seconds_writing:.2f} s writing"
-    )
-    print(
-        f"    warm run: {second.lights_changed} lights changed, "
-        f"{second.seconds_judging:.2f} s judging + {second.seconds_writing:.2f} s writing"
-    )
+    cold, first = timed(lambda: households_evaluate_all(as_of=as_of, cause="bench"))
+    report("cold run (nothing stored)", first)
+    warm, second = timed(lambda: households_evaluate_all(as_of=as_of, cause="bench", full=True))
+    report("warm full run (--full, unchanged data)", second)
     lights = dict(HouseholdLight.objects.values_list("household_id", "color"))
     return cold, warm, lights
+
+
+def nightly(as_of: date, lower: float) -> None:
+    """The runs a district makes every night: the same day again, the next day, a week on;
+    each judges only the households whose judgement no longer holds. The last is checked
+    against a full run on the same date (nothing may change)."""
+    for days in (0, 1, 7):
+        day = as_of + timedelta(days=days)
+        seconds, run = timed(lambda day=day: households_evaluate_all(as_of=day, cause="bench"))
+        report(f"run as of {day} (+{days} d)", run)
+        print(f"(n) +{days} d: {seconds:.2f} s ({seconds / lower:.2f}× a)")
+    seconds, check = timed(lambda: households_evaluate_all(as_of=day, cause="bench", full=True))
+    print(f"    full run as of {day} afterwards: {check.lights_changed} lights changed ({seconds:.2f} s)")
+
+
+def timed(run: Callable[[], BulkReport]) -> tuple[float, BulkReport]:
+    started = time.perf_counter()
+    result = run()
+    return time.perf_counter() - started, result
+
+
+def report(what: str, run: BulkReport) -> None:
+    print(
+        f"    {what}: {run.households} judged, {run.households_current} still current, "
+        f"{run.lights_changed} lights changed, {run.seconds_judging:.2f} s finding and judging "
+        f"+ {run.seconds_writing:.2f} s writing"
+    )
 
 
 def naive(as_of: date, sample: int) -> tuple[float, int]:
@@ -146,7 +167,7 @@ def main() -> None:
     cold, warm, lights = engine(args.as_of)
     print(
         f"(e) engine, set-based, with 137 labels and every write: cold {cold:.2f} s ({cold / lower:.2f}× a), "
-        f"warm {warm:.2f} s ({warm / lower:.2f}× a)"
+        f"warm full {warm:.2f} s ({warm / lower:.2f}× a)"
     )
     mismatches = sum(1 for pk, color in lower_lights.items() if lights.get(pk) != color)
     print(f"    lights identical to (a): {mismatches == 0} ({mismatches} differ of {len(lower_lights)})")
@@ -158,6 +179,7 @@ def main() -> None:
     counts = {c: sum(1 for v in lights.values() if v == c) for c in ("green", "yellow", "red")}
     shares = ", ".join(f"{c} {n} ({n / max(total, 1):.1%})" for c, n in counts.items())
     print(f"    lights: {shares}")
+    nightly(args.as_of, lower)
 
 
 if __name__ == "__main__":
