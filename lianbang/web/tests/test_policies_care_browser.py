@@ -1,9 +1,9 @@
 """The policy and care screens in a real browser (issue 11): a community officer sees a household
-that misses 残疾人两项补贴 on the policies page, an overdue visit to an elderly woman living alone
-on the care page (exporting the missed list starts a job, whose link shows), the household file's 政策 section, and a case's measure form that suggests the
-policy and fills the measure from it; from the household file the officer records that the
-household now receives 残疾人两项补贴 (it leaves the missed lists) and reveals a child's masked aid
-with a reason in the 关爱 section."""
+that misses 残疾人两项补贴 on the policies page (exporting the list starts a job whose link shows),
+an overdue visit to an elderly woman living alone on the care page, the household file's 政策
+section, and a case's measure form that suggests the policy and fills the measure from it; from
+the household file the officer records that the household now receives 残疾人两项补贴 (it leaves
+the missed lists) and reveals a child's masked aid with a reason in the 关爱 section."""
 
 from __future__ import annotations
 
