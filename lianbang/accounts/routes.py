@@ -297,6 +297,13 @@ RULES: dict[str, RouteRule] = {
         Access.PERMISSION, P.HOUSEHOLD_EDIT, Scope.UNIT
     ),
     "GET /api/v1/care/units/{unit_id}/ratings": _unit_view,
+    # Their Excel exports (transfer jobs, masked, audited): ``export`` in the unit's scope.
+    **{
+        f"POST /api/v1/care/units/{{unit_id}}/{what}/export": RouteRule(
+            Access.PERMISSION, P.EXPORT, Scope.UNIT
+        )
+        for what in ("schedules", "children", "volunteers", "activities", "ratings")
+    },
     "POST /api/v1/care/units/{unit_id}/building-ratings": RouteRule(
         Access.PERMISSION, P.HOUSEHOLD_EDIT, Scope.UNIT
     ),
@@ -308,6 +315,7 @@ RULES: dict[str, RouteRule] = {
     "POST /api/v1/policies": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
     "PATCH /api/v1/policies/{policy_id}": RouteRule(Access.PERMISSION, P.CONFIG_MANAGE),
     "GET /api/v1/policies/missed": RouteRule(Access.PERMISSION, P.UNIT_VIEW),
+    "POST /api/v1/policies/missed/export": RouteRule(Access.PERMISSION, P.EXPORT),
     "GET /api/v1/policies/suggestions": RouteRule(Access.PERMISSION, P.HOUSEHOLD_VIEW),
     "GET /api/v1/households/{household_id}/policies": _household_view,
     "POST /api/v1/households/{household_id}/policies/{policy_id}/receipts": _household_edit,

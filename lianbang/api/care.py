@@ -16,18 +16,21 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+from pydantic import StrictBool, StrictInt
 
 from lianbang.accounts.masking import MASK, is_minor, mask_name
 from lianbang.accounts.models import Permission, User
-from lianbang.accounts.scope import has_permission, unit_for, units_for
+from lianbang.accounts.scope import has_permission, units_for
 from lianbang.accounts.sensitive import clean_reason
-from lianbang.api.households import actor_of, household_in_scope, require
+from lianbang.api.households import ExportStartedOut, actor_of, household_in_scope, require
 from lianbang.api.pagination import page
 from lianbang.api.schemas import StrictIn
 from lianbang.audit.models import Action
 from lianbang.audit.services import audit_record
 from lianbang.care import selectors, services
+from lianbang.care.exports import care_export_name
+from lianbang.care.lists import CARE_LISTS, CareListQuery, care_listed, care_unit
 from lianbang.care.models import (
     Activity,
     CareVisit,
@@ -45,6 +48,7 @@ from lianbang.common.errors import ApplicationError, invalid
 from lianbang.common.validators import mask_phone
 from lianbang.org.models import Building, Unit
 from lianbang.registry.models import Household, Member
+from lianbang.transfer.tasks import list_export_start
 
 router = Router(tags=["care"])
 
@@ -610,12 +614,7 @@ def _household(request: HttpRequest, household_id: int, permission: str) -> Hous
 
 def _unit(request: HttpRequest, unit_id: int, permission: str) -> Unit:
     require(request, permission)
-    unit = unit_for(request.user, unit_id, permission)
-    if unit is None:
-        raise ApplicationError(
-            "not_found", "找不到该单位或无权访问", "no such unit in your scope", status=404
-        )
-    return unit
+    return care_unit(request.user, unit_id, permission)
 
 
 def _one(rows: QuerySet[Any], pk: int, what: str) -> Any:
@@ -800,9 +799,7 @@ def unit_schedules(
     request: HttpRequest, unit_id: int, overdue: bool = False, cursor: str | None = None, limit: int = 50
 ) -> dict[str, Any]:
     """The unit's elderly visit schedules; ``overdue=true``: only those past their date."""
-    unit = _unit(request, unit_id, Permission.UNIT_VIEW)
-    rows = selectors.schedules_in(unit, timezone.localdate(), overdue)
-    return page(rows, cursor=cursor, limit=limit, render=_schedule, order="pk")
+    return _list_page(request, unit_id, "schedules", {"overdue": overdue}, cursor, limit, _schedule)
 
 
 @router.get("/care/units/{unit_id}/children", response=ChildPageOut)
@@ -810,16 +807,14 @@ def unit_children(
     request: HttpRequest, unit_id: int, cursor: str | None = None, limit: int = 50
 ) -> dict[str, Any]:
     """The unit's paired children (names, phones and aid masked)."""
-    unit = _unit(request, unit_id, Permission.UNIT_VIEW)
-    return page(selectors.children_in(unit), cursor=cursor, limit=limit, render=_child, order="pk")
+    return _list_page(request, unit_id, "children", {}, cursor, limit, _child)
 
 
 @router.get("/care/units/{unit_id}/volunteers", response=VolunteerPageOut)
 def unit_volunteers(
     request: HttpRequest, unit_id: int, cursor: str | None = None, limit: int = 50
 ) -> dict[str, Any]:
-    unit = _unit(request, unit_id, Permission.UNIT_VIEW)
-    return page(selectors.volunteers_in(unit), cursor=cursor, limit=limit, render=_volunteer, order="pk")
+    return _list_page(request, unit_id, "volunteers", {}, cursor, limit, _volunteer)
 
 
 @router.post("/care/units/{unit_id}/volunteers", response=VolunteerOut)
@@ -833,8 +828,7 @@ def volunteer_register(request: HttpRequest, unit_id: int, payload: VolunteerIn)
 def unit_activities(
     request: HttpRequest, unit_id: int, cursor: str | None = None, limit: int = 50
 ) -> dict[str, Any]:
-    unit = _unit(request, unit_id, Permission.UNIT_VIEW)
-    return page(selectors.activities_in(unit), cursor=cursor, limit=limit, render=_activity, order="-pk")
+    return _list_page(request, unit_id, "activities", {}, cursor, limit, _activity)
 
 
 @router.post("/care/units/{unit_id}/activities", response=ActivityOut)
@@ -855,14 +849,92 @@ def unit_ratings(
     cursor: str | None = None,
     limit: int = 50,
 ) -> dict[str, Any]:
-    """Family ratings and 五好楼栋 of the unit, by year and status."""
+    """Family ratings and 五好楼栋 of the unit, by year and status (a code or its label)."""
+    return _list_page(request, unit_id, "ratings", {"year": year, "status": status}, cursor, limit, _rating)
+
+
+def _list_page(
+    request: HttpRequest,
+    unit_id: int,
+    what: str,
+    filters: dict[str, Any],
+    cursor: str | None,
+    limit: int,
+    render: Any,
+) -> dict[str, Any]:
+    """A page of the unit's care list ``what`` (``care.lists``), rendered masked."""
     unit = _unit(request, unit_id, Permission.UNIT_VIEW)
-    rows = selectors.ratings_in(unit)
-    if year is not None:
-        rows = rows.filter(year=year)
-    if status is not None:
-        rows = rows.filter(status=status)
-    return page(rows, cursor=cursor, limit=limit, render=_rating, order="-pk")
+    rows = care_listed(what, unit, CareListQuery.parse(filters), timezone.localdate())
+    return page(rows, cursor=cursor, limit=limit, render=render, order=CARE_LISTS[what].order)
+
+
+# --- Exports of the unit's lists (transfer jobs, masked, audited) ------------------------------
+
+
+class CareExportIn(StrictIn):
+    """A care list without filters: the body is ``{}``; any field is refused."""
+
+
+class ScheduleExportIn(StrictIn):
+    """The schedules list's filter; an unknown field is refused (it would widen the export)."""
+
+    overdue: StrictBool | str | None = Field(None, description="true: only the visits past their date")
+
+
+class RatingExportIn(StrictIn):
+    year: StrictInt | str | None = None
+    status: str | None = Field(None, description="proposed, approved or rejected (or 待审核 已评定 未通过)")
+
+
+def _export(
+    request: HttpRequest, unit_id: int, what: str, filters: dict[str, Any]
+) -> tuple[int, dict[str, Any]]:
+    """Start the export of the unit's care list ``what`` with its filters: a bad filter is a 400
+    and a unit outside the caller's scope for ``export`` a 404 before any job starts."""
+    require(request, Permission.EXPORT)
+    query = CareListQuery.parse(filters)
+    unit = care_unit(request.user, unit_id, Permission.EXPORT)
+    params = {"unit_id": str(unit.pk), **query.as_params()}
+    job = list_export_start(actor=actor_of(request), what=care_export_name(what), params=params)
+    return 201, {"job_id": job.pk, "status": job.status, "url": f"/transfer/jobs/{job.pk}/"}
+
+
+@router.post("/care/units/{unit_id}/schedules/export", response={201: ExportStartedOut})
+def unit_schedules_export(
+    request: HttpRequest, unit_id: int, filters: ScheduleExportIn
+) -> tuple[int, dict[str, Any]]:
+    """The unit's visit schedules (``overdue``: the overdue visits) to Excel through a transfer
+    job; ``url`` is the job's page, where the file is downloaded when it is done."""
+    return _export(request, unit_id, "schedules", filters.dict())
+
+
+@router.post("/care/units/{unit_id}/children/export", response={201: ExportStartedOut})
+def unit_children_export(
+    request: HttpRequest, unit_id: int, filters: CareExportIn
+) -> tuple[int, dict[str, Any]]:
+    """The unit's paired children to Excel (children's names, phones and aid masked)."""
+    return _export(request, unit_id, "children", filters.dict())
+
+
+@router.post("/care/units/{unit_id}/volunteers/export", response={201: ExportStartedOut})
+def unit_volunteers_export(
+    request: HttpRequest, unit_id: int, filters: CareExportIn
+) -> tuple[int, dict[str, Any]]:
+    return _export(request, unit_id, "volunteers", filters.dict())
+
+
+@router.post("/care/units/{unit_id}/activities/export", response={201: ExportStartedOut})
+def unit_activities_export(
+    request: HttpRequest, unit_id: int, filters: CareExportIn
+) -> tuple[int, dict[str, Any]]:
+    return _export(request, unit_id, "activities", filters.dict())
+
+
+@router.post("/care/units/{unit_id}/ratings/export", response={201: ExportStartedOut})
+def unit_ratings_export(
+    request: HttpRequest, unit_id: int, filters: RatingExportIn
+) -> tuple[int, dict[str, Any]]:
+    return _export(request, unit_id, "ratings", filters.dict())
 
 
 @router.post("/care/units/{unit_id}/building-ratings", response=RatingOut)

@@ -78,7 +78,7 @@ from lianbang.cases.services.transitions import case_transition
 from lianbang.cases.vocab import AlertStatus, CaseKind, Channel, Level, RiskType
 from lianbang.common.errors import ApplicationError, FieldProblem, invalid
 from lianbang.org.models import Unit, path_prefix_q
-from lianbang.transfer.tasks import case_list_export_start
+from lianbang.transfer.tasks import list_export_start
 
 router = Router(tags=["cases"])
 
@@ -363,7 +363,7 @@ def case_export(request: HttpRequest, filters: CaseExportIn) -> tuple[int, dict[
     require(request, P.EXPORT)
     query = CaseQuery.parse(filters.dict())
     cases_listed(actor_of(request), query, current(), permission=P.EXPORT).exists()  # 400 / 404 now
-    job = case_list_export_start(actor=actor_of(request), what="cases", params=query.as_params())
+    job = list_export_start(actor=actor_of(request), what="cases", params=query.as_params())
     return 201, {"job_id": job.pk, "status": job.status, "url": f"/transfer/jobs/{job.pk}/"}
 
 
@@ -631,7 +631,7 @@ def matter_export(request: HttpRequest, filters: MatterExportIn) -> tuple[int, d
     require(request, P.EXPORT)
     query = MatterQuery.parse(filters.dict())
     matters_listed(request.user, query, permission=P.EXPORT).exists()  # a bad unit is a 404 now
-    job = case_list_export_start(actor=actor_of(request), what="matters", params=query.as_params())
+    job = list_export_start(actor=actor_of(request), what="matters", params=query.as_params())
     return 201, {"job_id": job.pk, "status": job.status, "url": f"/transfer/jobs/{job.pk}/"}
 
 

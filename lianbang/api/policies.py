@@ -12,19 +12,21 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
+from pydantic import StrictInt
 
 from lianbang.accounts.models import Permission
-from lianbang.accounts.scope import households_for, root_units, unit_for
-from lianbang.api.households import actor_of, household_in_scope, require
+from lianbang.api.households import ExportStartedOut, actor_of, household_in_scope, require
 from lianbang.api.schemas import StrictIn
 from lianbang.cases.vocab import RiskType
 from lianbang.common.errors import ApplicationError, invalid
-from lianbang.org.models import path_prefix_q
 from lianbang.policies import eligibility, services
+from lianbang.policies.exports import MISSED_EXPORT
+from lianbang.policies.missed import MissedQuery, missed_listed, missed_unit
 from lianbang.policies.models import BenefitReceipt, Policy
 from lianbang.registry.models import Household
 from lianbang.registry.parsing import lookup_choice
+from lianbang.transfer.tasks import list_export_start
 
 router = Router(tags=["policies"])
 
@@ -230,13 +232,8 @@ def policy_missed(
     require(request, Permission.UNIT_VIEW)
     if not 1 <= limit <= 500 or not offset >= 0:
         raise invalid("limit", limit, "limit 应为1到500，offset 不小于0", "limit 1–500, offset ≥ 0")
-    scope_unit = _scope_unit(request, unit)
-    chosen = _policy_by_code(policy) if policy else None
-    households = households_for(request.user, Permission.UNIT_VIEW).filter(
-        path_prefix_q(scope_unit.path, "unit__path"), status="active"
-    )
-    today = timezone.localdate()
-    pairs = eligibility.missed(households, today, chosen)
+    listed = missed_listed(request.user, MissedQuery.parse({"unit": unit, "policy": policy}))
+    pairs = listed.pairs
     counts: dict[str, int] = {}
     for _, p in pairs:
         counts[p.code] = counts.get(p.code, 0) + 1
@@ -244,14 +241,34 @@ def policy_missed(
     found = Household.objects.select_related("grid").in_bulk([hid for hid, _ in window])
     names = {p.code: p.name for _, p in pairs}
     return {
-        "unit_id": scope_unit.pk,
-        "as_of": today,
+        "unit_id": listed.unit.pk,
+        "as_of": listed.as_of,
         "total": len(pairs),
         "households": len({hid for hid, _ in pairs}),
         "by_policy": [{"code": c, "name": names[c], "count": n} for c, n in counts.items()],
         "items": [_missed_row(found[hid], p) for hid, p in window],
         "next_offset": offset + limit if offset + limit < len(pairs) else None,
     }
+
+
+class MissedExportIn(StrictIn):
+    """The missed list's filters as a JSON body: an unknown field is refused (a misspelt filter
+    would otherwise export the whole unit); the unit may be a number or a numeric string."""
+
+    unit: StrictInt | str | None = None
+    policy: str | None = Field(None, description="a policy code (GET /policies)")
+
+
+@router.post("/policies/missed/export", response={201: ExportStartedOut})
+def policy_missed_export(request: HttpRequest, filters: MissedExportIn) -> tuple[int, dict[str, Any]]:
+    """Export the missed list of the unit, as filtered, to Excel through a transfer job (masked,
+    audited); ``url`` is the job's page, where the file is downloaded when it is done."""
+    require(request, Permission.EXPORT)
+    query = MissedQuery.parse(filters.dict())
+    unit = missed_unit(request.user, query, Permission.EXPORT)  # a unit out of scope: 404 now
+    params = {**query.as_params(), "unit": str(unit.pk)}
+    job = list_export_start(actor=actor_of(request), what=MISSED_EXPORT, params=params)
+    return 201, {"job_id": job.pk, "status": job.status, "url": f"/transfer/jobs/{job.pk}/"}
 
 
 def _missed_row(household: Household, policy: Policy) -> dict[str, Any]:
@@ -263,27 +280,6 @@ def _missed_row(household: Household, policy: Policy) -> dict[str, Any]:
         "unit_id": household.unit_id,
         "policy": _ref(policy),
     }
-
-
-def _scope_unit(request: HttpRequest, unit_id: int | None) -> Any:
-    if unit_id is None:
-        roots = root_units(request.user)
-        if not roots:
-            raise ApplicationError("not_found", "没有可查看的单位", "no unit in your scope", status=404)
-        return roots[0]
-    found = unit_for(request.user, unit_id)
-    if found is None:
-        raise ApplicationError(
-            "not_found", "找不到该单位或无权访问", "no such unit in your scope", status=404
-        )
-    return found
-
-
-def _policy_by_code(code: str) -> Policy:
-    found = Policy.objects.filter(code=code).first()
-    if found is None:
-        raise invalid("policy", code, "没有该政策代码", "no policy with this code")
-    return found
 
 
 @router.get("/policies/suggestions", response=SuggestionsOut)

@@ -12,7 +12,7 @@ from django.db.models import Count, QuerySet
 
 from lianbang.accounts.models import User
 from lianbang.accounts.scope import root_units, unit_for
-from lianbang.org.models import Unit, path_prefix_q
+from lianbang.org.models import PATH_SEPARATOR, Unit, path_prefix_q
 from lianbang.registry.models import Household, Member
 from lianbang.registry.vocab import HouseholdStatus, MemberStatus
 
@@ -74,3 +74,20 @@ def _count_by_child(unit: Unit, children: list[Unit], rows: QuerySet, path_field
         if len(parts) > depth and int(parts[depth]) in child_ids:
             totals[int(parts[depth])] += n
     return totals
+
+
+class CommunityNames:
+    """The name of the 社区 a unit path lies in (its level-3 ancestor, "" above that level), each
+    community looked up once: an export's rows name their community without a join per row."""
+
+    def __init__(self) -> None:
+        self._names: dict[int, str] = {}
+
+    def of(self, path: str) -> str:
+        parts = [part for part in path.split(PATH_SEPARATOR) if part]
+        if len(parts) < Unit.Level.COMMUNITY:
+            return ""
+        pk = int(parts[Unit.Level.COMMUNITY - 1])
+        if pk not in self._names:
+            self._names[pk] = Unit.objects.filter(pk=pk).values_list("name", flat=True).first() or ""
+        return self._names[pk]

@@ -4,6 +4,8 @@ summary for the page and the files to download."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -11,6 +13,7 @@ from django.utils import timezone
 
 from lianbang.accounts.models import Permission, User
 from lianbang.accounts.scope import grants_with, households_for, unit_for
+from lianbang.care.exports import CARE_EXPORTS, care_export, care_export_name
 from lianbang.cases.exports import CASE_LIST_EXPORTS
 from lianbang.common.errors import ApplicationError
 from lianbang.dashboards.household_list import HouseholdQuery, households_listed
@@ -22,6 +25,7 @@ from lianbang.jobs.registry import register
 from lianbang.jobs.runner import JobContext
 from lianbang.monitoring.bulk import households_evaluate_all
 from lianbang.org.models import Unit, path_prefix_q
+from lianbang.policies.exports import MISSED_EXPORT, MISSED_TITLE, missed_export
 from lianbang.registry.models import Household
 from lianbang.transfer.errorfile import write_error_file
 from lianbang.transfer.exports import ListFilter, households_export, members_export, people_export
@@ -48,6 +52,17 @@ EXPORTS = {
 # The console's lists exported with that list's own filters (POST /api/v1/people/export,
 # /cases/export, /matters/export): neither the transfer export form nor the CLI offers them.
 CONSOLE_LIST_EXPORTS = frozenset({"people", *CASE_LIST_EXPORTS})
+# Other apps' console lists, each written by its app's own module with the list's own query
+# (``list_export_start``): name → (title, writer). Not offered on the transfer page's form.
+ListWriter = Callable[..., int]
+LIST_EXPORTS: dict[str, tuple[str, ListWriter]] = {
+    MISSED_EXPORT: (MISSED_TITLE, missed_export),
+    **{
+        care_export_name(what): (export.title, functools.partial(care_export, what))
+        for what, export in CARE_EXPORTS.items()
+    },
+}
+EXPORT_TITLES = {**EXPORTS, **{what: title for what, (title, _) in LIST_EXPORTS.items()}}
 
 
 @register(IMPORT, "户信息导入")
@@ -164,7 +179,7 @@ def evaluate_all_task(ctx: JobContext) -> None:
 
 @register(EXPORT, "导出")
 def export_task(ctx: JobContext) -> None:
-    export_run(ctx, exports=EXPORTS, write=_export)
+    export_run(ctx, exports=EXPORT_TITLES, write=_export)
 
 
 def household_list_export_start(*, actor: User, query: HouseholdQuery) -> Job:
@@ -180,9 +195,9 @@ def people_list_export_start(*, actor: User, query: PeopleQuery) -> Job:
     return export_start(kind=EXPORT, actor=actor, params=params)
 
 
-def case_list_export_start(*, actor: User, what: str, params: dict[str, str]) -> Job:
-    """Start the export of the console's case board (``cases``) or matters list (``matters``)
-    exactly as ``params`` (the list's query, ``as_params()``) filters and sorts it."""
+def list_export_start(*, actor: User, what: str, params: dict[str, str]) -> Job:
+    """Start the export of another app's console list ``what`` (``LIST_EXPORTS``) with the
+    list's filters, already checked by the caller with the list's own parser."""
     return export_start(kind=EXPORT, actor=actor, params={"what": what, "list": params})
 
 
@@ -190,6 +205,9 @@ def _export(ctx: JobContext, what: str, params: dict[str, Any], path: Any) -> in
     actor = ctx.actor
     if what in CASE_LIST_EXPORTS:
         return CASE_LIST_EXPORTS[what](ctx, path, params.get("list") or {})
+    if what in LIST_EXPORTS:
+        _, writer = LIST_EXPORTS[what]
+        return writer(path, actor=actor, list_params=params.get("list") or {}, progress=ctx.progress)
     if what == "households" and isinstance(params.get("list"), dict):
         return _list_export(ctx, path, params["list"])
     if what == "people":
@@ -280,4 +298,4 @@ def _day(value: Any) -> date | None:
 
 def job_kind_label(job: Job) -> str:
     what = job.params.get("what")
-    return EXPORTS.get(str(what), "") if job.kind == EXPORT else ""
+    return EXPORT_TITLES.get(str(what), "") if job.kind == EXPORT else ""

@@ -38,6 +38,12 @@ CARE_BODIES: dict[str, Any] = {
         "criteria": {"整洁": True},
     },
     "POST /api/v1/care/ratings/{rating_id}/decision": {"approve": True},
+    "POST /api/v1/care/units/{unit_id}/schedules/export": {"overdue": True},
+    "POST /api/v1/care/units/{unit_id}/children/export": {},
+    "POST /api/v1/care/units/{unit_id}/volunteers/export": {},
+    "POST /api/v1/care/units/{unit_id}/activities/export": {},
+    "POST /api/v1/care/units/{unit_id}/ratings/export": {"year": 2026, "status": "approved"},
+    "POST /api/v1/policies/missed/export": {"policy": "disability_subsidy"},
     "POST /api/v1/policies": {
         "code": "route_test",
         "name": "测试政策",

@@ -1,9 +1,9 @@
 """The policy and care screens in a real browser (issue 11): a community officer sees a household
-that misses 残疾人两项补贴 on the policies page, an overdue visit to an elderly woman living alone
-on the care page, the household file's 政策 section, and a case's measure form that suggests the
-policy and fills the measure from it; from the household file the officer records that the
-household now receives 残疾人两项补贴 (it leaves the missed lists) and reveals a child's masked aid
-with a reason in the 关爱 section."""
+that misses 残疾人两项补贴 on the policies page (exporting the list starts a job whose link shows),
+an overdue visit to an elderly woman living alone on the care page, the household file's 政策
+section, and a case's measure form that suggests the policy and fills the measure from it; from
+the household file the officer records that the household now receives 残疾人两项补贴 (it leaves
+the missed lists) and reveals a child's masked aid with a reason in the 关爱 section."""
 
 from __future__ import annotations
 
@@ -111,6 +111,9 @@ def test_a_community_officer_sees_missed_policies_and_overdue_visits(  # type: i
     missed.locator(".el-table__row", has_text=home.household_no).filter(has_text="残疾人两项补贴").wait_for()
     assert "残疾人两项补贴" in page.locator("[data-test=policy-tabs]").inner_text()
     screenshot(page, "policies-missed")
+    page.locator("[data-test=export-missed]").click()  # 导出Excel: a transfer job, its link shown
+    link = page.locator("[data-test=export-started] [data-test=export-job]")
+    expect(link).to_have_attribute("href", re.compile(r"^/transfer/jobs/\d+/$"))
     total = page.locator("[data-test=policy-tabs] .lbw-muted", has_text="项应享未享")
     before = int(re.search(r"(\d+) 项应享未享", total.inner_text()).group(1))  # type: ignore[union-attr]
     missed.locator(f"[data-test=receipt-start-{home.household_no}-disability_subsidy]").click()

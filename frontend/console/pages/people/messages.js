@@ -198,6 +198,7 @@ export default {
   exportUnreached: ['导出未摸底人员', 'Export people not reached'],
   exportPostings: ['导出岗位清单', 'Export the jobs'],
   exportReport: ['导出就业情况报告', 'Export the employment report'],
+  exportExcel: ['导出Excel', 'Export to Excel'],
   exportHint: ['证件号码、电话脱敏；导出记入审计日志', 'ID numbers and phones masked; every export is audited'],
   workLocation: ['务工所在地', 'Work location'],
   loc_in_township: ['乡镇内', 'In the township'],
