@@ -147,7 +147,7 @@ def _evaluate_all(rule_set: RuleSet, as_of: date, cause: str, full: bool = False
                 recent_days=rule_set.recent_days,
             )
             current = _count(cursor, _ACTIVE) - stale
-        timed = started
+        timed = time.perf_counter()  # finding the stale households counts as judging
         if stale != 0:  # everyone (a full run) or the stale ones
             scope = None if full else InTable(STALE_TABLE)
             plan = make_plan(

@@ -32,6 +32,7 @@ from django.db.backends.utils import CursorWrapper
 
 from lianbang.monitoring.facts import FACTS, age_cutoff, months_cutoff
 from lianbang.monitoring.plan import LabelSpec, RuleSpec
+from lianbang.monitoring.sql import Sql, combine
 
 STALE_TABLE = "monitoring_stale"
 
@@ -130,24 +131,12 @@ def create_stale_table(
 ) -> int:
     """The active households to judge again, in the temporary table ``monitoring_stale``;
     returns how many."""
-    cursor.execute(f"DROP TABLE IF EXISTS {STALE_TABLE}", ())
-    cursor.execute(f"DROP TABLE IF EXISTS {_WINDOWS_TABLE}", ())
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE {_WINDOWS_TABLE} (judged_on date, tbl varchar(10), "
-        "col varchar(20), low date, high date)",
-        (),
-    )
-    days = _judged_days(cursor, key, as_of)
-    rows = [
-        (day, w.table, w.column, w.low, w.high)
-        for day in days
-        for w in date_windows(rules, labels, recent_days, day, as_of)
-    ]
-    if rows:
-        cursor.executemany(f"INSERT INTO {_WINDOWS_TABLE} VALUES (%s, %s, %s, %s, %s)", rows)
-    if connection.vendor == "postgresql":
-        cursor.execute(f"ANALYZE {_WINDOWS_TABLE}", ())
-    cursor.execute(_STALE.format(windows=_WINDOWS_TABLE, stale=STALE_TABLE), _stale_params(key, as_of))
+    drop_stale_table(cursor)
+    windows = {
+        day: date_windows(rules, labels, recent_days, day, as_of) for day in _judged_days(cursor, key, as_of)
+    }
+    statement = _stale_select(key, as_of, {day: found for day, found in windows.items() if found})
+    cursor.execute(statement.wrap(f"CREATE TEMPORARY TABLE {STALE_TABLE} AS {{}}").text, statement.params)
     if connection.vendor == "postgresql":
         cursor.execute(f"ANALYZE {STALE_TABLE}", ())
     cursor.execute(f"SELECT COUNT(*) FROM {STALE_TABLE}", ())
@@ -157,10 +146,49 @@ def create_stale_table(
 
 def drop_stale_table(cursor: CursorWrapper) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {STALE_TABLE}", ())
-    cursor.execute(f"DROP TABLE IF EXISTS {_WINDOWS_TABLE}", ())
 
 
-_WINDOWS_TABLE = "monitoring_stale_windows"
+def _stale_select(key: str, as_of: date, windows: dict[date, list[Window]]) -> Sql:
+    """Stale: never judged, its labels unknown (a label was switched off), judged with another
+    key or in another year, or a row of the household with a date-dependent column inside one
+    of its judgement day's windows. Set-based selects joined by UNION (an EXISTS under an OR
+    would run once per household); the windows are literals, grouped by judgement day."""
+    first, last = _year_bounds(as_of)
+    select = combine(
+        "SELECT h.id AS household_id FROM registry_household h "
+        "LEFT JOIN monitoring_householdlight l ON l.household_id = h.id "
+        "WHERE h.status = 'active' AND (l.household_id IS NULL OR l.labels IS NULL "
+        "OR l.judged_key <> {} OR l.judged_on < {} OR l.judged_on > {})",
+        Sql.value(key),
+        Sql.value(first),
+        Sql.value(last),
+    )
+    for table, source in (("member", "registry_member"), ("event", "registry_event")):
+        rows_in = _rows_in_windows(windows, table)
+        if rows_in is not None:
+            select += combine(
+                f" UNION SELECT r.household_id FROM {source} r "
+                "JOIN monitoring_householdlight l ON l.household_id = r.household_id "
+                "JOIN registry_household h ON h.id = r.household_id AND h.status = 'active' "
+                "WHERE l.judged_key = {} AND ({})",
+                Sql.value(key),
+                rows_in,
+            )
+    return select
+
+
+def _rows_in_windows(windows: dict[date, list[Window]], table: str) -> Sql | None:
+    """A row ``r`` of ``table`` inside a window of its household's judgement day."""
+    per_day = []
+    for day, found in sorted(windows.items()):
+        tests = [
+            combine(f"(r.{w.column} > {{}} AND r.{w.column} <= {{}})", Sql.value(w.low), Sql.value(w.high))
+            for w in found
+            if w.table == table
+        ]
+        if tests:
+            per_day.append(combine("(l.judged_on = {} AND ({}))", Sql.value(day), Sql.join(" OR ", tests)))
+    return Sql.join(" OR ", per_day) if per_day else None
 
 
 def _judged_days(cursor: CursorWrapper, key: str, as_of: date) -> list[date]:
@@ -179,33 +207,3 @@ def _as_date(value: Any) -> date:
 
 def _year_bounds(as_of: date) -> tuple[date, date]:
     return date(as_of.year, 1, 1), date(as_of.year, 12, 31)
-
-
-def _stale_params(key: str, as_of: date) -> tuple[Any, ...]:
-    first, last = _year_bounds(as_of)
-    return (key, first, last, key, key)
-
-
-# Stale: never judged, its labels unknown (a label was switched off), judged with another key
-# or in another year, or a row of the household
-# with a date-dependent column inside one of its judgement day's windows. Three set-based
-# selects (an EXISTS under an OR would be run once per household).
-_STALE = (
-    "CREATE TEMPORARY TABLE {stale} AS "
-    "SELECT h.id AS household_id FROM registry_household h "
-    "LEFT JOIN monitoring_householdlight l ON l.household_id = h.id "
-    "WHERE h.status = 'active' AND (l.household_id IS NULL OR l.labels IS NULL "
-    "OR l.judged_key <> %s OR l.judged_on < %s OR l.judged_on > %s) "
-    "UNION SELECT m.household_id FROM registry_member m "
-    "JOIN monitoring_householdlight l ON l.household_id = m.household_id "
-    "JOIN {windows} w ON w.judged_on = l.judged_on AND w.tbl = 'member' "
-    "JOIN registry_household h ON h.id = m.household_id AND h.status = 'active' "
-    "WHERE l.judged_key = %s AND ("
-    "(w.col = 'birth_date' AND m.birth_date > w.low AND m.birth_date <= w.high) OR "
-    "(w.col = 'employed_since' AND m.employed_since > w.low AND m.employed_since <= w.high)) "
-    "UNION SELECT e.household_id FROM registry_event e "
-    "JOIN monitoring_householdlight l ON l.household_id = e.household_id "
-    "JOIN {windows} w ON w.judged_on = l.judged_on AND w.tbl = 'event' "
-    "JOIN registry_household h ON h.id = e.household_id AND h.status = 'active' "
-    "WHERE l.judged_key = %s AND e.date > w.low AND e.date <= w.high"
-)
