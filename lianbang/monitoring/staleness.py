@@ -20,6 +20,7 @@ dates and checks that every parameter that moved is one of them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterator
@@ -56,18 +57,25 @@ def judgement_key(*, version: int, recent_days: int, keys: tuple[str, str]) -> s
     """The fingerprint of everything a judgement depends on besides the household's data and
     the date: the rule-set version, the recent window, the rule and label conditions (with the
     label ids) and every monitoring line."""
-    rules_key, labels_key = keys
-    text = json.dumps([version, recent_days, rules_key, labels_key, _lines_rows()], ensure_ascii=False)
+    return _fingerprint(version, recent_days, *keys, _lines_rows())
+
+
+@functools.lru_cache(maxsize=8)
+def _fingerprint(
+    version: int, recent_days: int, rules_key: str, labels_key: str, lines: tuple[tuple[str, ...], ...]
+) -> str:
+    """Cached: the incremental path asks on every save, with the same (cached) condition texts."""
+    text = json.dumps([version, recent_days, rules_key, labels_key, lines], ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _lines_rows() -> list[list[str]]:
+def _lines_rows() -> tuple[tuple[str, ...], ...]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT region_prefix, year, amount FROM monitoring_monitoringline ORDER BY region_prefix, year",
             (),
         )
-        return [[str(value) for value in row] for row in cursor.fetchall()]
+        return tuple(tuple(str(value) for value in row) for row in cursor.fetchall())
 
 
 def date_windows(
