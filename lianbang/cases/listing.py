@@ -23,6 +23,7 @@ from lianbang.cases.selectors import cases_visible_to
 from lianbang.cases.vocab import CaseKind, Level, RiskType
 from lianbang.cases.workflow import workflow_of
 from lianbang.common.errors import ApplicationError, FieldProblem
+from lianbang.common.filters import BadValue, one_of, parse_flag, parse_id
 from lianbang.dashboards.household_list import building_in_scope, grid_in_scope, month_bounds
 from lianbang.org.models import path_prefix_q
 
@@ -46,45 +47,12 @@ MATTER_STATES = tuple(
 )
 LEVELS = (Level.RED.value, Level.YELLOW.value)
 MAX_DUE_HOURS = 24 * 90
-_TRUE = ("true", "1", "yes", "on", "t", "y")
-_FALSE = ("false", "0", "no", "off", "f", "n")
-
-
-class _Bad(Exception):
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh, self.en = zh, en
-
-
-def _id(raw: Any) -> int:
-    text = str(raw).strip()
-    if isinstance(raw, bool) or not text.isdigit() or not 0 < int(text) < 2**63:
-        raise _Bad("应为正整数编号", "must be a positive whole number")
-    return int(text)
-
-
-def _flag(raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    text = str(raw).strip().lower()
-    if text not in _TRUE + _FALSE:
-        raise _Bad("应为 true 或 false", "must be true or false")
-    return text in _TRUE
-
-
-def _choice(options: tuple[str, ...]) -> Callable[[Any], str]:
-    def parse(raw: Any) -> str:
-        if str(raw) not in options:
-            raise _Bad(f"可选：{'、'.join(options)}", f"one of {', '.join(options)}")
-        return str(raw)
-
-    return parse
 
 
 def _hours(raw: Any) -> int:
     text = str(raw).strip()
     if isinstance(raw, bool) or not text.isdigit() or not 1 <= int(text) <= MAX_DUE_HOURS:
-        raise _Bad(f"应为1到{MAX_DUE_HOURS}小时之间", f"must be from 1 to {MAX_DUE_HOURS} hours")
+        raise BadValue(f"应为1到{MAX_DUE_HOURS}小时之间", f"must be from 1 to {MAX_DUE_HOURS} hours")
     return int(text)
 
 
@@ -92,7 +60,7 @@ def _month(raw: Any) -> str:
     try:
         month_bounds("closed_in", str(raw))
     except ApplicationError as error:
-        raise _Bad(error.message, error.message_en) from None
+        raise BadValue(error.message, error.message_en) from None
     return str(raw)
 
 
@@ -100,7 +68,7 @@ def risk_code(value: str) -> str:
     """A risk type's DOMAIN §5 code from the code or its Chinese name; else a 400."""
     try:
         return _risk(value)
-    except _Bad as bad:
+    except BadValue as bad:
         raise ApplicationError(
             "invalid", bad.zh, bad.en, [FieldProblem("risk_type", value, bad.zh, bad.en)]
         ) from None
@@ -109,7 +77,7 @@ def risk_code(value: str) -> str:
 def _risk(raw: Any) -> str:
     by_label = {str(label): code for code, label in RiskType.choices}
     text = str(raw).strip()
-    return _choice(tuple(RiskType.values))(by_label.get(text, text))
+    return one_of(tuple(RiskType.values))(by_label.get(text, text))
 
 
 def _parsed(params: Mapping[str, Any], parsers: Mapping[str, Callable[[Any], Any]]) -> dict[str, Any]:
@@ -123,7 +91,7 @@ def _parsed(params: Mapping[str, Any], parsers: Mapping[str, Callable[[Any], Any
             continue
         try:
             values[name] = parse(raw)
-        except _Bad as bad:
+        except BadValue as bad:
             problems.append(FieldProblem(name, raw, bad.zh, bad.en))
     if problems:
         raise ApplicationError("invalid", "筛选条件有误", "invalid filters", problems)
@@ -168,18 +136,18 @@ class CaseQuery:
 
 
 _CASE_PARSERS: dict[str, Callable[[Any], Any]] = {
-    "unit_id": _id,
-    "building_id": _id,
-    "grid_id": _id,
-    "state": _choice(CASE_STATES),
-    "level": _choice(LEVELS),
+    "unit_id": parse_id,
+    "building_id": parse_id,
+    "grid_id": parse_id,
+    "state": one_of(CASE_STATES),
+    "level": one_of(LEVELS),
     "risk_type": _risk,
-    "assigned_to_me": _flag,
-    "overdue": _flag,
+    "assigned_to_me": parse_flag,
+    "overdue": parse_flag,
     "due_within_hours": _hours,
-    "open": _flag,
+    "open": parse_flag,
     "closed_in": _month,
-    "sort": _choice(CASE_SORTS),
+    "sort": one_of(CASE_SORTS),
 }
 
 
@@ -201,10 +169,10 @@ class MatterQuery:
 
 
 _MATTER_PARSERS: dict[str, Callable[[Any], Any]] = {
-    "kind": _choice(tuple(MATTER_KINDS)),
-    "state": _choice(MATTER_STATES),
-    "unit_id": _id,
-    "open": _flag,
+    "kind": one_of(tuple(MATTER_KINDS)),
+    "state": one_of(MATTER_STATES),
+    "unit_id": parse_id,
+    "open": parse_flag,
 }
 
 

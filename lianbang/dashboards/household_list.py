@@ -37,6 +37,7 @@ from lianbang.cases.models import Case as RiskCase
 from lianbang.cases.vocab import CaseKind
 from lianbang.cases.workflow import RISK
 from lianbang.common.errors import ApplicationError, FieldProblem
+from lianbang.common.filters import BadValue, one_of, parse_flag, parse_id
 from lianbang.monitoring.models import Color, HouseholdLabel, LightChange, Rule
 from lianbang.org.models import Building, MicroGrid, path_prefix_q
 from lianbang.registry.models import Household, Income, Member, Visit
@@ -96,7 +97,7 @@ class HouseholdQuery:
                 continue
             try:
                 values[name] = _PARSERS[name](raw)
-            except _Bad as bad:
+            except BadValue as bad:
                 problems.append(FieldProblem(name, raw, bad.zh, bad.en))
         if problems:
             raise ApplicationError("invalid", "筛选条件有误", "invalid filters", problems)
@@ -117,32 +118,10 @@ class HouseholdQuery:
         return out
 
 
-class _Bad(Exception):
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh, self.en = zh, en
-
-
-def _id(raw: Any) -> int:
-    text = str(raw).strip()
-    if not text.isdigit() or not 0 < int(text) < 2**63:
-        raise _Bad("应为正整数编号", "must be a positive whole number")
-    return int(text)
-
-
-def _choice(options: tuple[str, ...]) -> Any:
-    def parse(raw: Any) -> str:
-        if str(raw) not in options:
-            raise _Bad(f"可选：{'、'.join(options)}", f"one of {', '.join(options)}")
-        return str(raw)
-
-    return parse
-
-
 def _text(raw: Any) -> str:
     text = str(raw).strip()
     if not text or len(text) > 40:
-        raise _Bad("应为1到40个字符", "must be 1 to 40 characters")
+        raise BadValue("应为1到40个字符", "must be 1 to 40 characters")
     return text
 
 
@@ -156,7 +135,7 @@ def _moment(raw: Any) -> datetime:
             try:
                 moment = datetime.combine(date.fromisoformat(str(raw).strip()), time())
             except ValueError:
-                raise _Bad(
+                raise BadValue(
                     "应为日期或时间，如 2026-11-01", "must be a date or time, e.g. 2026-11-01"
                 ) from None
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
@@ -164,30 +143,23 @@ def _moment(raw: Any) -> datetime:
 
 def _month(raw: Any) -> str:
     if not _MONTH.match(str(raw)):
-        raise _Bad("应为年月，如 2026-11", "must be a month, e.g. 2026-11")
+        raise BadValue("应为年月，如 2026-11", "must be a month, e.g. 2026-11")
     return str(raw)
 
 
-def _flag(raw: Any) -> bool:
-    text = str(raw).lower()
-    if text not in ("true", "false", "1", "0"):
-        raise _Bad("应为 true 或 false", "must be true or false")
-    return text in ("true", "1")
-
-
 _PARSERS: dict[str, Any] = {
-    "unit_id": _id,
-    "building_id": _id,
-    "grid_id": _id,
-    "light": _choice(LIGHTS),
+    "unit_id": parse_id,
+    "building_id": parse_id,
+    "grid_id": parse_id,
+    "light": one_of(LIGHTS),
     "label": _text,
     "rule": _text,
     "risk_type": _text,
     "updated_since": _moment,
     "light_rose_in": _month,
-    "has_income": _flag,
-    "case_state": _choice(CASE_STATES),
-    "sort": _choice(SORTS),
+    "has_income": parse_flag,
+    "case_state": one_of(CASE_STATES),
+    "sort": one_of(SORTS),
 }
 
 
@@ -262,7 +234,7 @@ def month_bounds(field: str, month: str) -> tuple[datetime, datetime]:
     400 naming ``field``."""
     try:
         _month(month)
-    except _Bad as bad:
+    except BadValue as bad:
         raise ApplicationError(
             "invalid", bad.zh, bad.en, [FieldProblem(field, month, bad.zh, bad.en)]
         ) from None
