@@ -8,9 +8,11 @@ Playwright's own browser download does not work here, so the browser is ``/usr/b
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,10 +48,37 @@ class _OneRequestAtATimeServer(ThreadedWSGIServer):
         lock = threading.Lock()
 
         def serial(environ, start_response):  # type: ignore[no-untyped-def]
-            with lock:
+            with _counted(), lock:
                 return list(application(environ, start_response))
 
         super().set_app(serial)
+
+
+# Requests the live server has received and not yet answered. A test's teardown waits for them:
+# the server's thread shares the test's database connection, so a request still running when
+# the next test empties and fills the database would interleave with it.
+_in_flight = 0
+_settled = threading.Condition()
+
+
+@contextlib.contextmanager
+def _counted() -> Iterator[None]:
+    global _in_flight
+    with _settled:
+        _in_flight += 1
+    try:
+        yield
+    finally:
+        with _settled:
+            _in_flight -= 1
+            _settled.notify_all()
+
+
+def wait_for_the_server(timeout: float = 15.0) -> None:
+    """Return once no request is being served (a closed page may have left one running)."""
+    time.sleep(0.2)  # a request the browser sent just before closing reaches the server
+    with _settled:
+        _settled.wait_for(lambda: _in_flight == 0, timeout=timeout)
 
 
 LiveServerThread.server_class = _OneRequestAtATimeServer  # type: ignore[attr-defined]
@@ -78,6 +107,7 @@ def console_page(chromium, live_server, transactional_db):  # type: ignore[no-un
     page = context.new_page()
     yield page
     context.close()
+    wait_for_the_server()
 
 
 @pytest.fixture
@@ -88,6 +118,7 @@ def phone_page(chromium, live_server, transactional_db):  # type: ignore[no-unty
     page = context.new_page()
     yield page
     context.close()
+    wait_for_the_server()
 
 
 def log_in(page, username: str, password: str, next_path: str = "/console/") -> None:  # type: ignore[no-untyped-def]
