@@ -153,3 +153,17 @@ def test_suggestions_by_risk_type_put_the_missed_policy_first(cast: Cast) -> Non
     assert all("disability" in item["risk_types"] for item in body["items"])
     bad = client.get("/api/v1/policies/suggestions?risk_type=因懒")
     assert bad.status_code == 400 and "risk_type[0]" in bad.json()["fields"]
+
+
+def test_a_bad_unit_and_an_unknown_policy_are_named_at_once(cast: Cast) -> None:
+    client = logged_in(cast.user(Role.COMMUNITY_OFFICIAL))
+    export = "/api/v1/policies/missed/export"
+    for bad in (
+        client.get("/api/v1/policies/missed?unit=0&policy=nope"),
+        client.post(export, {"unit": "0", "policy": "nope"}, content_type=JSON),
+    ):
+        assert bad.status_code == 400
+        assert {name: (f["message"], f["message_en"]) for name, f in bad.json()["fields"].items()} == {
+            "unit": ("应为正整数编号", "must be a positive whole number"),
+            "policy": ("没有该政策代码", "no policy with this code"),
+        }
