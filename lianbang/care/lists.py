@@ -15,13 +15,31 @@ from lianbang.accounts.models import Permission
 from lianbang.accounts.scope import unit_for
 from lianbang.care import selectors
 from lianbang.care.models import Rating
-from lianbang.common.errors import ApplicationError, FieldProblem
+from lianbang.common.errors import ApplicationError
+from lianbang.common.filters import BadValue, Parser, parse_filters, parse_flag
 from lianbang.org.models import Unit
 from lianbang.registry.parsing import lookup_choice
 
-TRUE = ("true", "1", "yes", "是")
-FALSE = ("false", "0", "no", "否")
 MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def _year(raw: Any) -> int:
+    text = str(raw).strip()
+    if isinstance(raw, bool) or not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
+        raise BadValue(f"应为{MIN_YEAR}到{MAX_YEAR}的年份", f"a year from {MIN_YEAR} to {MAX_YEAR}")
+    return int(text)
+
+
+def _status(raw: Any) -> str:
+    """A rating's status from its code or its label (``已评定``)."""
+    code = lookup_choice(Rating.Status, str(raw).strip())
+    if code is None:
+        labels = "、".join(str(label) for label in Rating.Status.labels)
+        raise BadValue(f"应为：{labels}", f"one of {', '.join(Rating.Status.values)}")
+    return code
+
+
+_PARSERS: dict[str, Parser] = {"overdue": parse_flag, "year": _year, "status": _status}
 
 
 @dataclass(frozen=True)
@@ -37,15 +55,7 @@ class CareListQuery:
     def parse(cls, params: Mapping[str, Any]) -> CareListQuery:
         """The query from ``params`` (a query string's or a JSON body's values; empty: no
         filter); every bad value is reported at once, naming its field."""
-        problems: list[FieldProblem] = []
-        query = cls(
-            overdue=_flag(params.get("overdue"), problems),
-            year=_year(params.get("year"), problems),
-            status=_status(params.get("status"), problems),
-        )
-        if problems:
-            raise ApplicationError("invalid", "筛选条件有误", "invalid filters", problems)
-        return query
+        return cls(**parse_filters(params, _PARSERS))
 
     def as_params(self) -> dict[str, str]:
         """The filters set, as strings (what an export job carries and the audit log keeps)."""
@@ -54,41 +64,6 @@ class CareListQuery:
             for name, value in asdict(self).items()
             if value not in (None, False)
         }
-
-
-def _flag(raw: Any, problems: list[FieldProblem]) -> bool:
-    if raw is None or raw == "" or isinstance(raw, bool):
-        return bool(raw)
-    text = str(raw).strip().lower()
-    if text in TRUE or text in FALSE:
-        return text in TRUE
-    problems.append(FieldProblem("overdue", raw, "应为 true 或 false", "must be true or false"))
-    return False
-
-
-def _year(raw: Any, problems: list[FieldProblem]) -> int | None:
-    if raw is None or raw == "":
-        return None
-    text = str(raw).strip()
-    if isinstance(raw, bool) or not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
-        problems.append(
-            FieldProblem(
-                "year", raw, f"应为{MIN_YEAR}到{MAX_YEAR}的年份", f"a year from {MIN_YEAR} to {MAX_YEAR}"
-            )
-        )
-        return None
-    return int(text)
-
-
-def _status(raw: Any, problems: list[FieldProblem]) -> str | None:
-    if raw is None or raw == "":
-        return None
-    code = lookup_choice(Rating.Status, str(raw).strip())
-    if code is None:
-        labels = "、".join(str(label) for label in Rating.Status.labels)
-        codes = ", ".join(Rating.Status.values)
-        problems.append(FieldProblem("status", raw, f"应为：{labels}", f"one of {codes}"))
-    return code
 
 
 def care_unit(user: Any, unit_id: Any, permission: str = Permission.UNIT_VIEW) -> Unit:

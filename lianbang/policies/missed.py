@@ -13,9 +13,20 @@ from django.utils import timezone
 from lianbang.accounts.models import Permission
 from lianbang.accounts.scope import households_for, root_units, unit_for
 from lianbang.common.errors import ApplicationError, FieldProblem
+from lianbang.common.filters import BadValue, Parser, parse_filters, parse_id
 from lianbang.org.models import Unit, path_prefix_q
 from lianbang.policies import eligibility
 from lianbang.policies.models import Policy
+
+
+def _policy_code(raw: Any) -> str:
+    code = str(raw).strip()
+    if not Policy.objects.filter(code=code).exists():
+        raise BadValue("没有该政策代码", "no policy with this code")
+    return code
+
+
+_PARSERS: dict[str, Parser] = {"unit": parse_id, "policy": _policy_code}
 
 
 @dataclass(frozen=True)
@@ -29,12 +40,7 @@ class MissedQuery:
     def parse(cls, params: Mapping[str, Any]) -> MissedQuery:
         """The query from ``params`` (a query string's or a JSON body's values; empty: no
         filter); every bad value is reported at once, naming its field."""
-        problems: list[FieldProblem] = []
-        unit = _unit_id(params.get("unit"), problems)
-        policy = _policy_code(params.get("policy"), problems)
-        if problems:
-            raise ApplicationError("invalid", "筛选条件有误", "invalid filters", problems)
-        return cls(unit=unit, policy=policy)
+        return cls(**parse_filters(params, _PARSERS))
 
     def as_params(self) -> dict[str, str]:
         """The query as strings (what an export job carries and the audit log keeps)."""
@@ -46,26 +52,6 @@ class MissedList:
     unit: Unit
     as_of: date
     pairs: list[tuple[int, Policy]]  # (household id, policy), by household id then policy order
-
-
-def _unit_id(raw: Any, problems: list[FieldProblem]) -> int | None:
-    if raw is None or raw == "":
-        return None
-    text = str(raw).strip()
-    if isinstance(raw, bool) or not text.isdigit() or not 0 < int(text) < 2**63:
-        problems.append(FieldProblem("unit", raw, "应为正整数编号", "must be a positive whole number"))
-        return None
-    return int(text)
-
-
-def _policy_code(raw: Any, problems: list[FieldProblem]) -> str | None:
-    if raw is None or raw == "":
-        return None
-    code = str(raw).strip()
-    if not Policy.objects.filter(code=code).exists():
-        problems.append(FieldProblem("policy", raw, "没有该政策代码", "no policy with this code"))
-        return None
-    return code
 
 
 def missed_unit(user: Any, query: MissedQuery, permission: str = Permission.UNIT_VIEW) -> Unit:
