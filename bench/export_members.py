@@ -175,6 +175,7 @@ def main() -> None:
     parser.add_argument("--phase", choices=["fill", "export"])
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
+    Path(args.file).parent.mkdir(parents=True, exist_ok=True)
     if args.phase is None:
         orchestrate(args)
         return

@@ -291,6 +291,7 @@ def child(argv: list[str], env: dict[str, str]) -> dict[str, Any]:
 
 def orchestrate(args: argparse.Namespace) -> None:
     path = Path(args.file)
+    path.parent.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     database = None
     if "DATABASE_URL" not in env:
