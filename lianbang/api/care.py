@@ -796,9 +796,10 @@ def care_overview(request: HttpRequest, unit_id: int) -> dict[str, Any]:
 
 @router.get("/care/units/{unit_id}/schedules", response=SchedulePageOut)
 def unit_schedules(
-    request: HttpRequest, unit_id: int, overdue: bool = False, cursor: str | None = None, limit: int = 50
+    request: HttpRequest, unit_id: int, overdue: str = "", cursor: str | None = None, limit: int = 50
 ) -> dict[str, Any]:
-    """The unit's elderly visit schedules; ``overdue=true``: only those past their date."""
+    """The unit's elderly visit schedules; ``overdue=true`` (or 是, 1, yes): only those past their
+    date, read as the export reads it (``care.lists``)."""
     return _list_page(request, unit_id, "schedules", {"overdue": overdue}, cursor, limit, _schedule)
 
 

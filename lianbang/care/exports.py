@@ -159,7 +159,7 @@ def _volunteer_row(volunteer: Volunteer, context: Context) -> dict[str, Any]:
         "name": volunteer.name,
         "phone": volunteer.phone,
         "skills": "、".join(volunteer.skills),
-        "hours": f"{volunteer.hours_before + served:.1f}",
+        "hours": round(float(volunteer.hours_before + served), 1),  # a number Excel can add up
         "children": getattr(volunteer, "children_count", None) or 0,
         "joined_on": volunteer.joined_on,
     }

@@ -166,12 +166,12 @@ def test_the_volunteers_export_holds_the_units_volunteers_with_phones_masked_as_
     assert list(sheet[0]) == ["社区", "所属单位", "姓名", "联系电话", "技能", "服务时长（小时）", "结对儿童",
                               "加入日期"]  # fmt: skip
     assert _values(sheet) == [
-        ("和谐社区", "和谐社区", "钱志愿", "139****5678", "理发、维修", "12.5", 1, date(2025, 3, 1)),
-        ("和谐社区", "第一片区", "孙志愿", "", "", "0.0", 0, date(2026, 1, 15)),
+        ("和谐社区", "和谐社区", "钱志愿", "139****5678", "理发、维修", 12.5, 1, date(2025, 3, 1)),
+        ("和谐社区", "第一片区", "孙志愿", "", "", 0.0, 0, date(2026, 1, 15)),
     ]
     assert "13912345678" not in str(sheet)
     listed = client.get(url).json()["items"]
-    assert [(v["name"], v["phone"], v["hours"]) for v in listed] == [
+    assert [(v["name"], v["phone"], float(v["hours"])) for v in listed] == [
         (r["姓名"], r["联系电话"], r["服务时长（小时）"]) for r in sheet
     ]
     entry = AuditEntry.objects.filter(action="export", object_id="care_volunteers").get()

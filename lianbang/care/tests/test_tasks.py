@@ -89,6 +89,17 @@ def test_the_unit_lists_overdue_schedules_for_officials(cast: Cast) -> None:
     assert far.status_code == 404
 
 
+def test_the_overdue_filter_reads_as_its_export_does(cast: Cast) -> None:
+    schedule = _overdue_schedule(cast)
+    client = logged_in(cast.user(Role.COMMUNITY_OFFICIAL))
+    url = f"/api/v1/care/units/{cast.tree.community.pk}/schedules"
+    assert [r["id"] for r in client.get(f"{url}?overdue=是").json()["items"]] == [schedule.pk]
+    assert [r["id"] for r in client.get(f"{url}?overdue=否").json()["items"]] == [schedule.pk]
+    refused = client.get(f"{url}?overdue=maybe")
+    assert refused.status_code == 400
+    assert "overdue" in refused.json()["fields"] and "maybe" in refused.content.decode()
+
+
 def test_a_bad_schedule_names_every_problem(cast: Cast) -> None:
     household = elder_alone()
     response = logged_in(cast.user(Role.GRID_WORKER)).post(
