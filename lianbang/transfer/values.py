@@ -8,6 +8,7 @@ Values it cannot make sense of pass through unchanged, so the document names the
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -52,9 +53,22 @@ def as_text(value: Any) -> str:
 
 
 def clean(kind: Kind, value: Any) -> Any:
-    """The document-ready form of one cell of a column of ``kind``; None when blank."""
+    """The document-ready form of one cell of a column of ``kind``; None when blank.
+
+    A file repeats the same few values in most columns (性别, 民族, 健康状况, and every household
+    column once per member): the last few thousand cleaned values are kept, by kind, type and
+    value (``1``, ``1.0`` and ``True`` are equal keys otherwise). Cleaning is a pure function
+    of those and gives immutable values; a value it refuses is refused again each time."""
     if is_blank(value):
         return None
+    try:
+        return _clean_seen(kind, type(value).__name__, value)
+    except TypeError:  # an unhashable cell (none of the readers gives one)
+        return _CLEANERS[kind](value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _clean_seen(kind: Kind, _type: str, value: Any) -> Any:
     return _CLEANERS[kind](value)
 
 
