@@ -206,7 +206,7 @@ def _member_join(ctx: Context, aggregates: Aggregates, household_ids: Households
             "SUM(CASE WHEN {} AND m.work_location <> '' THEN 1 ELSE 0 END) AS employed_labour_members"
         ),
     ]
-    extra = [_aggregate(key, name) for key, name in aggregates.member.items()]
+    extra = [_aggregate(key, name) for key, name in aggregates.member.items()] + aggregates.bit_words()
     body = Sql.join(", ", fixed + extra)
     return combine(
         "\nLEFT JOIN (SELECT m.household_id, {} FROM registry_member m WHERE 1 = 1{} "
