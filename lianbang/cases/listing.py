@@ -23,7 +23,7 @@ from lianbang.cases.selectors import cases_visible_to
 from lianbang.cases.vocab import CaseKind, Level, RiskType
 from lianbang.cases.workflow import workflow_of
 from lianbang.common.errors import ApplicationError, FieldProblem
-from lianbang.common.filters import BadValue, one_of, parse_flag, parse_id
+from lianbang.common.filters import BadValue, one_of, parse_filters, parse_flag, parse_id
 from lianbang.dashboards.household_list import building_in_scope, grid_in_scope, month_bounds
 from lianbang.org.models import path_prefix_q
 
@@ -80,24 +80,6 @@ def _risk(raw: Any) -> str:
     return one_of(tuple(RiskType.values))(by_label.get(text, text))
 
 
-def _parsed(params: Mapping[str, Any], parsers: Mapping[str, Callable[[Any], Any]]) -> dict[str, Any]:
-    """Each value of ``params`` through its parser; an empty value is no filter; every bad value
-    is reported at once."""
-    values: dict[str, Any] = {}
-    problems: list[FieldProblem] = []
-    for name, parse in parsers.items():
-        raw = params.get(name)
-        if raw is None or raw == "":
-            continue
-        try:
-            values[name] = parse(raw)
-        except BadValue as bad:
-            problems.append(FieldProblem(name, raw, bad.zh, bad.en))
-    if problems:
-        raise ApplicationError("invalid", "筛选条件有误", "invalid filters", problems)
-    return values
-
-
 def _as_params(query: Any) -> dict[str, str]:
     """A query as strings (what an export job carries and the audit log keeps)."""
     out: dict[str, str] = {}
@@ -129,7 +111,7 @@ class CaseQuery:
     def parse(cls, params: Mapping[str, Any]) -> CaseQuery:
         """The query from ``params`` (typed values, or strings as a query string or a JSON
         body carries them)."""
-        return cls(**_parsed(params, _CASE_PARSERS))
+        return cls(**parse_filters(params, _CASE_PARSERS))
 
     def as_params(self) -> dict[str, str]:
         return _as_params(self)
@@ -162,7 +144,7 @@ class MatterQuery:
 
     @classmethod
     def parse(cls, params: Mapping[str, Any]) -> MatterQuery:
-        return cls(**_parsed(params, _MATTER_PARSERS))
+        return cls(**parse_filters(params, _MATTER_PARSERS))
 
     def as_params(self) -> dict[str, str]:
         return _as_params(self)

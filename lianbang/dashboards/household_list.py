@@ -37,7 +37,7 @@ from lianbang.cases.models import Case as RiskCase
 from lianbang.cases.vocab import CaseKind
 from lianbang.cases.workflow import RISK
 from lianbang.common.errors import ApplicationError, FieldProblem
-from lianbang.common.filters import BadValue, one_of, parse_flag, parse_id
+from lianbang.common.filters import BadValue, one_of, parse_filters, parse_flag, parse_id
 from lianbang.monitoring.models import Color, HouseholdLabel, LightChange, Rule
 from lianbang.org.models import Building, MicroGrid, path_prefix_q
 from lianbang.registry.models import Household, Income, Member, Visit
@@ -89,19 +89,7 @@ class HouseholdQuery:
     def parse(cls, params: Mapping[str, Any]) -> HouseholdQuery:
         """Check every value of ``params`` (strings as a query string carries them); all bad
         values are reported at once."""
-        problems: list[FieldProblem] = []
-        values: dict[str, Any] = {}
-        for name in FIELDS:
-            raw = params.get(name)
-            if raw is None or raw == "":
-                continue
-            try:
-                values[name] = _PARSERS[name](raw)
-            except BadValue as bad:
-                problems.append(FieldProblem(name, raw, bad.zh, bad.en))
-        if problems:
-            raise ApplicationError("invalid", "筛选条件有误", "invalid filters", problems)
-        return cls(**values)
+        return cls(**parse_filters(params, {name: _PARSERS[name] for name in FIELDS}))
 
     def as_params(self) -> dict[str, str]:
         """The query as strings (what the list's URL and the export job carry)."""
