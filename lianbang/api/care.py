@@ -566,7 +566,7 @@ def _rating(r: Rating) -> dict[str, Any]:
         "year": r.year,
         "title": r.title,
         "title_label": r.get_title_display(),
-        "criteria": r.criteria,
+        "criteria": r.ordered_criteria(),
         "status": r.status,
         "status_label": r.get_status_display(),
         "proposed_at": r.proposed_at,

@@ -32,6 +32,7 @@ from lianbang.care.models import (
     FamilyCall,
     Participation,
     Rating,
+    STANDARD_CRITERIA,
     RatingTitle,
     SupportNote,
     VisitSchedule,
@@ -72,13 +73,6 @@ ACTIVITY_TITLES = {
     ActivityKind.SUMMER_CAMP: ["暑期夏令营", "红色研学夏令营"],
 }
 TOPICS = ["学业压力", "亲子沟通", "情绪管理", "同伴关系", "留守适应"]
-RATING_CRITERIA = {
-    RatingTitle.FIVE_STAR: ["遵纪守法", "勤劳致富", "孝老爱亲", "卫生整洁", "邻里和睦"],
-    RatingTitle.CIVILISED: ["爱国守法", "移风易俗", "家风良好"],
-    RatingTitle.MOST_BEAUTIFUL: ["家庭和睦", "热心公益"],
-    RatingTitle.TEN_STAR: ["爱国", "守法", "诚信", "团结", "勤劳", "卫生", "孝敬", "节俭", "学习", "新风"],
-    RatingTitle.FIVE_GOOD_BUILDING: ["党建引领好", "环境卫生好", "邻里关系好", "安全秩序好", "志愿服务好"],
-}
 # Share of the households that qualify for a policy recorded only by receipts that receive it.
 RECEIPT_SHARE = 0.8
 
@@ -517,7 +511,7 @@ def _rating(
         year=year,
         title=title,
         status=status,
-        criteria={c: True for c in RATING_CRITERIA[RatingTitle(title)]},
+        criteria={c: True for c in STANDARD_CRITERIA[RatingTitle(title)]},
         proposed_at=now - timedelta(days=rng.randint(30, 300)),
         decided_at=now - timedelta(days=rng.randint(1, 29)) if decided else None,
         decision_note="经民主评议、公示无异议" if decided else "",

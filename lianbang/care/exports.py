@@ -189,7 +189,7 @@ def _rating_row(rating: Rating, context: Context) -> dict[str, Any]:
         "unit": rating.unit.name,
         "subject": subject,
         "title": rating.get_title_display(),
-        "criteria": "、".join(name for name, met in rating.criteria.items() if met),
+        "criteria": "、".join(rating.criteria_met()),
         "status": rating.get_status_display(),
         "proposed_on": _day(rating.proposed_at),
         "decided_on": _day(rating.decided_at),

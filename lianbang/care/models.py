@@ -330,6 +330,15 @@ RATING_TITLE_EN = {
     RatingTitle.FIVE_GOOD_BUILDING: "Five-good building",
 }
 
+# Each title's published criteria (评定标准), in the order the notices list them.
+STANDARD_CRITERIA = {
+    RatingTitle.FIVE_STAR: ["遵纪守法", "勤劳致富", "孝老爱亲", "卫生整洁", "邻里和睦"],
+    RatingTitle.CIVILISED: ["爱国守法", "移风易俗", "家风良好"],
+    RatingTitle.MOST_BEAUTIFUL: ["家庭和睦", "热心公益"],
+    RatingTitle.TEN_STAR: ["爱国", "守法", "诚信", "团结", "勤劳", "卫生", "孝敬", "节俭", "学习", "新风"],
+    RatingTitle.FIVE_GOOD_BUILDING: ["党建引领好", "环境卫生好", "邻里关系好", "安全秩序好", "志愿服务好"],
+}
+
 
 class Rating(models.Model):
     """A yearly family rating, or a building's 五好楼栋: criteria met, proposed, then approved."""
@@ -375,3 +384,19 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_title_display()}"
+
+    def ordered_criteria(self) -> dict[str, bool]:
+        """The criteria, the title's published ones first in their order, then the others by name.
+
+        PostgreSQL's jsonb does not keep the order the criteria were entered in, so the order is
+        the notice's, the same on every database.
+        """
+        standard = STANDARD_CRITERIA.get(RatingTitle(self.title), [])
+
+        def place(name: str) -> tuple[int, str]:
+            return (standard.index(name) if name in standard else len(standard), name)
+
+        return {name: self.criteria[name] for name in sorted(self.criteria, key=place)}
+
+    def criteria_met(self) -> list[str]:
+        return [name for name, met in self.ordered_criteria().items() if met]
