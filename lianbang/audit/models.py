@@ -47,19 +47,28 @@ class AuditEntry(models.Model):
     actor_id = models.BigIntegerField("操作人ID", null=True, blank=True, db_index=True)
     actor_name = models.CharField("操作人", max_length=150, blank=True)
     ip = models.CharField("IP地址", max_length=45, blank=True)
-    action = models.CharField("操作", max_length=40, db_index=True)
+    action = models.CharField("操作", max_length=40)
     object_type = models.CharField("对象类型", max_length=60, blank=True)
     object_id = models.CharField("对象ID", max_length=64, blank=True)
     changes = models.JSONField("变更内容", default=dict, blank=True)
     reason = models.CharField("原因", max_length=500, blank=True)
-    prev_hash = models.CharField("前一条哈希", max_length=64, unique=True)
-    hash = models.CharField("哈希", max_length=64, unique=True)
+    prev_hash = models.CharField("前一条哈希", max_length=64)
+    hash = models.CharField("哈希", max_length=64)
 
     class Meta:
         verbose_name = "审计日志"
         verbose_name_plural = "审计日志"
         ordering = ["seq", "id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            models.Index(fields=["action"], name="audit_action"),
+        ]
+        # Unique as constraints, not ``unique=True``: no varchar_pattern_ops twin on PostgreSQL
+        # (a hash is never searched by prefix), one index fewer to keep up on every entry.
+        constraints = [
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_prev_hash_unique"),
+            models.UniqueConstraint(fields=["hash"], name="audit_hash_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"

@@ -38,7 +38,7 @@ class VisitSchedule(models.Model):
     visitor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     active = models.BooleanField("有效", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    region_code = models.CharField("区划代码", max_length=6, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6)
 
     class Meta:
         verbose_name = "走访计划"
@@ -69,7 +69,7 @@ class CareVisit(models.Model):
     all_well = models.BooleanField("情况良好", default=True)
     health_note = models.CharField("健康情况", max_length=500, blank=True)
     help_given = models.CharField("生活帮助", max_length=500, blank=True)
-    region_code = models.CharField("区划代码", max_length=6, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6)
 
     class Meta:
         verbose_name = "关爱走访"
@@ -88,7 +88,7 @@ class SupportNote(models.Model):
     held_on = models.DateField("日期")
     note = models.CharField("内容", max_length=1000)
     author = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
-    region_code = models.CharField("区划代码", max_length=6, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6)
 
     class Meta:
         verbose_name = "心理疏导记录"
@@ -117,7 +117,7 @@ class FamilyCall(models.Model):
     done_at = models.DateTimeField("完成时间", null=True, blank=True)
     note = models.CharField("说明", max_length=500, blank=True)
     arranged_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
-    region_code = models.CharField("区划代码", max_length=6, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6)
 
     class Meta:
         verbose_name = "亲情连线"
@@ -143,7 +143,7 @@ class DoorstepJob(models.Model):
     started_on = models.DateField("开始日期")
     ended_on = models.DateField("结束日期", null=True, blank=True)
     monthly_income = money_field("月收入（元）", null=True, blank=True)
-    region_code = models.CharField("区划代码", max_length=6, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6)
 
     class Meta:
         verbose_name = "家门口就业"
@@ -169,7 +169,7 @@ class Volunteer(models.Model):
     hours_before = models.DecimalField("此前服务时长（小时）", max_digits=8, decimal_places=1, default=0)
     active = models.BooleanField("在册", default=True)
     joined_on = models.DateField("加入日期")
-    region_code = models.CharField("区划代码", max_length=6, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6)
 
     class Meta:
         verbose_name = "志愿者"
@@ -195,7 +195,7 @@ class ChildCare(models.Model):
     volunteers = models.ManyToManyField(Volunteer, blank=True, related_name="children")
     started_on = models.DateField("结对日期")
     active = models.BooleanField("有效", default=True)
-    region_code = models.CharField("区划代码", max_length=6, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6)
 
     class Meta:
         verbose_name = "儿童关爱结对"
@@ -219,7 +219,7 @@ class ChildAid(models.Model):
     granted_on = models.DateField("发放日期")
     funder = models.CharField("资助方", max_length=100, blank=True)
     recorded_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
-    region_code = models.CharField("区划代码", max_length=6, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6)
 
     class Meta:
         verbose_name = "儿童资助"
@@ -246,7 +246,7 @@ class CounsellingAppointment(models.Model):
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.BOOKED)
     note = models.CharField("辅导记录", max_length=1000, blank=True)
     booked_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
-    region_code = models.CharField("区划代码", max_length=6, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6)
 
     class Meta:
         verbose_name = "心理辅导预约"
@@ -274,7 +274,7 @@ class Activity(models.Model):
     place = models.CharField("地点", max_length=100, blank=True)
     description = models.CharField("内容", max_length=1000, blank=True)
     organiser = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
-    region_code = models.CharField("区划代码", max_length=6, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6)
 
     class Meta:
         verbose_name = "关爱活动"
@@ -365,7 +365,7 @@ class Rating(models.Model):
     decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
     decision_note = models.CharField("审核意见", max_length=300, blank=True)
-    region_code = models.CharField("区划代码", max_length=6, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6)
 
     class Meta:
         verbose_name = "评星评优"

@@ -98,7 +98,7 @@ class Case(models.Model):
     closed_at = models.DateTimeField("结案时间", null=True, blank=True, db_index=True)
     # Optimistic concurrency: every user action bumps it; an action based on an older one conflicts.
     version = models.PositiveIntegerField(default=1)
-    region_code = models.CharField("区划代码", max_length=6, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -139,7 +139,7 @@ class CaseStep(models.Model):
     overdue_at = models.DateTimeField("标记超时", null=True, blank=True)
     next_escalation_at = models.DateTimeField("下次上报", null=True, blank=True)
     escalations = models.PositiveSmallIntegerField("上报次数", default=0)
-    region_code = models.CharField(max_length=6, db_index=True)
+    region_code = models.CharField(max_length=6)
 
     class Meta:
         verbose_name = "办理环节"
@@ -173,7 +173,7 @@ class CaseEvent(models.Model):
     )
     at = models.DateTimeField("时间")
     payload = models.JSONField(default=dict)
-    region_code = models.CharField(max_length=6, db_index=True)
+    region_code = models.CharField(max_length=6)
 
     class Meta:
         verbose_name = "事项动态"
@@ -210,7 +210,7 @@ class Measure(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    region_code = models.CharField(max_length=6, db_index=True)
+    region_code = models.CharField(max_length=6)
 
     class Meta:
         verbose_name = "帮扶措施"
@@ -253,7 +253,7 @@ class Alert(models.Model):
     )
     raised_at = models.DateTimeField("预警时间", db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    region_code = models.CharField(max_length=6, db_index=True)
+    region_code = models.CharField(max_length=6)
 
     class Meta:
         verbose_name = "预警"

@@ -353,7 +353,7 @@ class Placement(models.Model):
     batch = models.ForeignKey(
         TransportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    region_code = models.CharField(max_length=6, db_index=True)
+    region_code = models.CharField(max_length=6)
 
     class Meta:
         verbose_name = "就业记录"

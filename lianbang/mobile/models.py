@@ -38,7 +38,7 @@ class VisitPhoto(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
-    region_code = models.CharField(max_length=6, db_index=True)
+    region_code = models.CharField(max_length=6)
 
     class Meta:
         verbose_name = "走访照片"

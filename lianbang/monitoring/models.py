@@ -164,7 +164,7 @@ class HouseholdLabel(models.Model):
         db_index=False,
     )
     set_at = models.DateTimeField(auto_now_add=True)
-    region_code = models.CharField(max_length=6, db_index=True)
+    region_code = models.CharField(max_length=6)
 
     class Meta:
         verbose_name = "户标签"
@@ -200,7 +200,7 @@ class HouseholdLight(models.Model):
     # When this judgement was reached: the evaluation date and time of the last change.
     as_of = models.DateField("评估日期")
     since = models.DateTimeField("起始时间")
-    region_code = models.CharField(max_length=6, db_index=True)
+    region_code = models.CharField(max_length=6)
     # The date the stored judgement was last reached on, and the fingerprint of the rules,
     # labels, window and lines it was reached with (``staleness.judgement_key``): a bulk run
     # judges again only the households these no longer vouch for (lianbang.monitoring.staleness).
@@ -218,7 +218,9 @@ class HouseholdLight(models.Model):
 class LightChange(models.Model):
     """Every change of a household's light (from, to, when, rules, rule-set version, cause)."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="light_changes")
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="light_changes", db_index=False
+    )
     from_color = models.CharField(max_length=10, blank=True, choices=Color.choices)
     to_color = models.CharField(max_length=10, choices=Color.choices)
     rules = models.JSONField(default=list)
@@ -227,7 +229,7 @@ class LightChange(models.Model):
     as_of = models.DateField()
     cause = models.CharField("原因", max_length=100)
     changed_at = models.DateTimeField(db_index=True)
-    region_code = models.CharField(max_length=6, db_index=True)
+    region_code = models.CharField(max_length=6)
 
     class Meta:
         verbose_name = "灯色变化"

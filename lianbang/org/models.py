@@ -61,7 +61,7 @@ class Unit(models.Model):
     # Materialized path "/1/4/17/": a subtree is one prefix scan. The column is indexed;
     # PostgreSQL gets a varchar_pattern_ops twin from Django so LIKE 'prefix%' uses it.
     path = models.CharField(max_length=255, db_index=True, editable=False)
-    region_code = models.CharField("区划代码", max_length=6, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6)
 
     objects = UnitQuerySet.as_manager()
 
@@ -98,7 +98,7 @@ class Building(models.Model):
     entrance_count = models.PositiveSmallIntegerField("单元数", default=1)
     floor_count = models.PositiveSmallIntegerField("层数")
     rooms_per_floor = models.PositiveSmallIntegerField("每层户数")
-    region_code = models.CharField("区划代码", max_length=6, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6)
 
     class Meta:
         verbose_name = "楼栋"
@@ -137,7 +137,7 @@ class MicroGrid(models.Model):
         on_delete=models.SET_NULL,
         related_name="grids",
     )
-    region_code = models.CharField("区划代码", max_length=6, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6)
 
     class Meta:
         verbose_name = "微网格"

@@ -29,7 +29,7 @@ class Household(models.Model):
         "监测对象类别", max_length=20, blank=True, choices=vocab.MonitoringType.choices
     )
     unit = models.ForeignKey(
-        Unit, verbose_name="所属单位", on_delete=models.PROTECT, related_name="households"
+        Unit, verbose_name="所属单位", on_delete=models.PROTECT, related_name="households", db_index=False
     )
     grid = models.ForeignKey(
         MicroGrid,
@@ -61,7 +61,7 @@ class Household(models.Model):
         "状态", max_length=20, choices=vocab.HouseholdStatus.choices, default=vocab.HouseholdStatus.ACTIVE
     )
     status_date = models.DateField("状态日期", null=True, blank=True)
-    region_code = models.CharField("区划代码", max_length=6, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6)
     # Optimistic concurrency: every write bumps it; a write based on an older version conflicts.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -90,8 +90,8 @@ class Household(models.Model):
 
 
 class Member(models.Model):
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
-    id_number = models.CharField("证件号码", max_length=18, db_index=True)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members", db_index=False)
+    id_number = models.CharField("证件号码", max_length=18)
     name = models.CharField("姓名", max_length=50)
     sex = models.CharField("性别", max_length=1, choices=vocab.Sex.choices)
     birth_date = models.DateField("出生日期")
@@ -132,7 +132,7 @@ class Member(models.Model):
         "状态", max_length=20, choices=vocab.MemberStatus.choices, default=vocab.MemberStatus.ACTIVE
     )
     status_date = models.DateField("状态日期", null=True, blank=True)
-    region_code = models.CharField("区划代码", max_length=6, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -140,7 +140,10 @@ class Member(models.Model):
     class Meta:
         verbose_name = "成员"
         verbose_name_plural = "成员"
-        indexes = [models.Index(fields=["household", "status"], name="member_household_status")]
+        indexes = [
+            models.Index(fields=["household", "status"], name="member_household_status"),
+            models.Index(fields=["id_number"], name="member_id_number"),
+        ]
         constraints = [
             # One active registration per person across the whole district.
             models.UniqueConstraint(
@@ -182,7 +185,7 @@ class Member(models.Model):
 class Income(models.Model):
     """A household's income for one year (收入)."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="incomes")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="incomes", db_index=False)
     year = models.PositiveSmallIntegerField("年度")
     wage = money_field("工资性收入", default=Decimal(0))
     business = money_field("生产经营性收入", default=Decimal(0))
@@ -193,7 +196,7 @@ class Income(models.Model):
     education_expense = money_field("教育支出", default=Decimal(0))
     insurance_claims = money_field("理赔收入", default=Decimal(0))
     household_size = models.PositiveSmallIntegerField("家庭人口数", null=True, blank=True)
-    region_code = models.CharField("区划代码", max_length=6, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -215,7 +218,7 @@ class Income(models.Model):
 class Event(models.Model):
     """Something that happened to a household or a member (事件)."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="events")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="events", db_index=False)
     member = models.ForeignKey(
         Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
     )
@@ -227,7 +230,7 @@ class Event(models.Model):
     note = models.CharField("说明", max_length=500, blank=True)
     # Where it was learnt: document, import, grid_worker, self_declared, department:医保 …
     source = models.CharField("来源", max_length=40, blank=True)
-    region_code = models.CharField("区划代码", max_length=6, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -245,7 +248,7 @@ class Event(models.Model):
 class Visit(models.Model):
     """A grid worker's or official's visit (走访)."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="visits")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="visits", db_index=False)
     visitor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
     )
@@ -254,7 +257,7 @@ class Visit(models.Model):
     all_well = models.BooleanField("一切正常", default=True)
     notes = models.TextField("记录", blank=True)
     needs = models.TextField("诉求", blank=True)
-    region_code = models.CharField("区划代码", max_length=6, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -276,7 +279,7 @@ class Change(models.Model):
         DEATH = "death", "死亡"
         MOVE_OUT = "move_out", "迁出"
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="changes")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="changes", db_index=False)
     member = models.ForeignKey(
         Member, null=True, blank=True, on_delete=models.PROTECT, related_name="changes"
     )
@@ -292,7 +295,7 @@ class Change(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    region_code = models.CharField("区划代码", max_length=6, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6)
 
     class Meta:
         verbose_name = "变更记录"
