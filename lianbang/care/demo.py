@@ -22,6 +22,7 @@ from django.utils import timezone
 from lianbang.accounts.masking import age_on
 from lianbang.care.conf import visit_days
 from lianbang.care.models import (
+    STANDARD_CRITERIA,
     Activity,
     ActivityKind,
     CareVisit,
@@ -32,7 +33,6 @@ from lianbang.care.models import (
     FamilyCall,
     Participation,
     Rating,
-    STANDARD_CRITERIA,
     RatingTitle,
     SupportNote,
     VisitSchedule,
