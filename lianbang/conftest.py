@@ -13,13 +13,8 @@ from hypothesis import settings as hypothesis_settings
 
 from lianbang.org.models import Building, MicroGrid, Unit
 from lianbang.org.services import unit_create
-from lianbang.testing.diagnostics import (  # noqa: F401  (a fixture and hooks pytest finds here)
-    _record_closes_in_a_transaction,
-    pytest_runtest_makereport,
-    pytest_runtest_setup,
-)
 
-pytest_plugins = ["lianbang.testing.browser"]
+pytest_plugins = ["lianbang.testing.browser", "lianbang.testing.diagnostics"]
 
 # CI replays the same examples every run (a failure there is reproducible); local runs explore.
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
