@@ -167,6 +167,14 @@ def _evaluate_all(rule_set: RuleSet, as_of: date, cause: str, full: bool = False
 _ACTIVE = "SELECT COUNT(*) FROM registry_household WHERE status = 'active'"
 
 
+# Rows go in in the order of their keys. The judging joins leave households in hash order, and
+# inserting a million lights or sixteen million label rows in that order touches the index
+# pages at random (and checks the foreign keys at random): the first run over an empty store
+# wrote its label rows in 136 s instead of 182 s and committed in 244 s instead of 303 s
+# (1 M households, docs/rules.md).
+_IN_KEY_ORDER = "ORDER BY n.household_id"
+
+
 def _moment(value: datetime) -> object:
     """A timestamp bound the way the ORM binds it, so ORM lookups on it match (SQLite text)."""
     return connection.ops.adapt_datetimefield_value(value)
@@ -252,7 +260,7 @@ def _write_lights(cursor: CursorWrapper, judged: Judged, cause: str, now: dateti
         "previous_rules, rule_set_version, as_of, cause, changed_at, region_code) "
         f"SELECT n.household_id, COALESCE(n.old_color, ''), n.color, {_json('n.rules_json')}, "
         f"{previous}, "
-        f"{{}}, {{}}, {{}}, {{}}, n.region_code FROM monitoring_new n WHERE {differs}",
+        f"{{}}, {{}}, {{}}, {{}}, n.region_code FROM monitoring_new n WHERE {differs} {_IN_KEY_ORDER}",
         Sql.value(judged.version),
         Sql.value(judged.as_of),
         Sql.value(cause),
@@ -292,7 +300,8 @@ def _insert_lights(cursor: CursorWrapper, judged: Judged, now: datetime) -> None
         "floor_color, rule_set_version, as_of, since, region_code, judged_on, judged_key) "
         f"SELECT n.household_id, n.color, {_json('n.rules_json')}, (n.income_missing = 1), "
         f"{_json('n.labels_json')}, "
-        "'green', {}, {}, {}, n.region_code, {}, {} FROM monitoring_new n WHERE n.old_color IS NULL",
+        "'green', {}, {}, {}, n.region_code, {}, {} FROM monitoring_new n WHERE n.old_color IS NULL "
+        + _IN_KEY_ORDER,
         Sql.value(judged.version),
         Sql.value(judged.as_of),
         Sql.value(_moment(now)),
@@ -342,7 +351,8 @@ def _write_labels(cursor: CursorWrapper, plan: Plan) -> None:
             "INSERT INTO monitoring_householdlabel (household_id, label_id, set_at, region_code) "
             "SELECT n.household_id, n.label_id, {}, n.region_code FROM monitoring_new_labels n "
             "WHERE NOT EXISTS (SELECT 1 FROM monitoring_householdlabel x "
-            "WHERE x.household_id = n.household_id AND x.label_id = n.label_id)"
+            "WHERE x.household_id = n.household_id AND x.label_id = n.label_id) "
+            f"{_IN_KEY_ORDER}, n.label_id"
         ),
     )
 

@@ -153,8 +153,19 @@ class HouseholdLabel(models.Model):
 
     # No single-column indexes on the keys: the unique (household, label) and the
     # (label, household) indexes lead with them, and each extra index slows the bulk writes.
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="labels", db_index=False)
-    label = models.ForeignKey(Label, on_delete=models.CASCADE, related_name="households", db_index=False)
+    # No foreign-key constraints in the database on them either (db_constraint=False; the ORM
+    # still joins and cascades). A district's first run writes ~16 label rows per household,
+    # and PostgreSQL checked both keys of each one at commit: 16 M rows, 32 M lookups that
+    # lock the household and label rows one by one, 244 s of a 444 s run on 1 M households
+    # (docs/rules.md). The rows are derived: the engine writes them from registry_household
+    # and the label table; households are never deleted (they are archived) and labels are
+    # switched off, not deleted (monitoring.labels). The manual labels' setter keeps its key.
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="labels", db_index=False, db_constraint=False
+    )
+    label = models.ForeignKey(
+        Label, on_delete=models.CASCADE, related_name="households", db_index=False, db_constraint=False
+    )
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from lianbang.accounts.models import User
@@ -321,6 +323,19 @@ def test_re_evaluation_leaves_manual_labels_alone(family: Document, worker: User
     households_evaluate_all(as_of=D, cause="test")
     held = HouseholdLabel.objects.get(household=household(), label__code="needs_counselling")
     assert held.set_by == worker
+
+
+def test_label_rows_never_point_at_a_household_or_label_that_is_gone(family: Document, worker: User) -> None:
+    """The label rows' keys have no database constraint (the bulk writes' speed). A household
+    with a record cannot be deleted at all, and a label deleted through the ORM takes its rows
+    with it."""
+    assert label_codes(family)
+    held = household_label_set(household=household(), label=label("paired_assistance"), actor=worker)
+    with pytest.raises(ProtectedError), transaction.atomic():
+        household().delete()
+    assert HouseholdLabel.objects.filter(household=household()).count() > 1
+    label("paired_assistance").delete()
+    assert not HouseholdLabel.objects.filter(pk=held.pk).exists()
 
 
 def test_clearing_a_manual_label_removes_it_and_clearing_again_is_harmless(
