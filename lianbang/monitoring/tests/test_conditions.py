@@ -10,6 +10,7 @@ import pytest
 from lianbang.common.errors import ApplicationError
 from lianbang.monitoring.conditions import Compiler, validate_condition
 from lianbang.monitoring.defaults import DEFAULT_RULES
+from lianbang.monitoring.engine import numbered_placeholders
 from lianbang.monitoring.facts import Context
 
 
@@ -119,3 +120,8 @@ def test_values_travel_as_parameters_never_as_sql_text() -> None:
     assert "一般农户" not in compiled.text and "ordinary" not in compiled.text
     assert compiled.params == ("ordinary",)
     assert problems({"any_member": {"fact": "relation", "op": "=", "value": hostile}})
+
+
+def test_the_judging_statement_numbers_its_placeholders_for_postgresql_left_to_right() -> None:
+    text = "a = %s AND b LIKE '%%s%%' AND c IN (%s, %s)"
+    assert numbered_placeholders(text) == "a = $1 AND b LIKE '%s%' AND c IN ($2, $3)"
