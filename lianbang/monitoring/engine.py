@@ -148,6 +148,9 @@ def apply_judgement(
     light = HouseholdLight.objects.select_for_update().filter(household_id=judgement.household_id).first()
     floor = light.floor_color if light else Color.GREEN
     color = higher(judgement.color, floor)
+    # The light row keeps the label list of the last judgement (None once a label it held was
+    # switched off): the label rows are compared only when the list moved, as in a bulk run.
+    labels_moved = light is None or light.labels != judgement.labels
     changed = light is None or light.color != color or light.rules != judgement.rules
     change = None
     if changed:
@@ -175,7 +178,8 @@ def apply_judgement(
     elif (light.judged_on, light.judged_key) != (as_of, key):
         HouseholdLight.objects.filter(household_id=light.household_id).update(judged_on=as_of, judged_key=key)
         light.judged_on, light.judged_key = as_of, key
-    _sync_labels(judgement)
+    if labels_moved:
+        _sync_labels(judgement)
     if change is not None:
         light_changed.send(sender=LightChange, change=change)
     return light
