@@ -49,9 +49,25 @@ class _OneRequestAtATimeServer(ThreadedWSGIServer):
 
         def serial(environ, start_response):  # type: ignore[no-untyped-def]
             with _counted(), lock:
-                return list(application(environ, start_response))
+                result = application(environ, start_response)
+                try:
+                    return list(result)
+                finally:
+                    _close(result)
 
         super().set_app(serial)
+
+
+def _close(result: object) -> None:
+    """Close the application's answer here, in the server's thread, as WSGI asks of a server.
+    Django hands a file response over as its file with ``close`` pointing at the response's;
+    left to the garbage collector, that file was closed in whichever thread collected it, and
+    the response's ``request_finished`` then closed *that* thread's database connection: the
+    test's own, inside its transaction ("the connection is closed" on PostgreSQL; found by
+    lianbang.testing.diagnostics)."""
+    close = getattr(result, "close", None)
+    if callable(close):
+        close()
 
 
 # Requests the live server has received and not yet answered. A test's teardown waits for them:

@@ -3,9 +3,9 @@
 
 Django's ``close()`` inside an atomic block closes the driver connection but keeps the wrapper's
 reference to it (``closed_in_transaction``), so the next statement meets a closed connection.
-Something closes the test thread's connection that way; which is not known. Every such close is
-recorded with its stack and thread, and a failing test's report shows them. Nothing is changed
-in what the close does.
+The live server's unclosed answers once closed the test thread's connection that way
+(lianbang.testing.browser). Every such close is recorded with its stack and thread, and a
+failing test's report shows them. Nothing is changed in what the close does.
 """
 
 from __future__ import annotations
