@@ -23,7 +23,7 @@ from lianbang.monitoring.models import (
     RuleSet,
 )
 from lianbang.monitoring.plan import InTable, LabelSpec, Plan, RuleSpec, build_plan
-from lianbang.monitoring.selectors import evaluation_specs, lines_for, lines_of_households, region_codes_of
+from lianbang.monitoring.selectors import household_inputs, lines_for, region_codes_of
 from lianbang.monitoring.signals import light_changed
 from lianbang.monitoring.staleness import judgement_key
 
@@ -125,17 +125,19 @@ def household_evaluate(*, household_id: int, cause: str, as_of: date | None = No
 
     No savepoint of its own: it runs inside the registry write that called it, and a failure
     here fails that write."""
-    specs = evaluation_specs()
-    if specs is None:
-        return None
     day = as_of or timezone.localdate()
+    inputs = household_inputs(household_id, day)
+    if inputs is None:
+        return None
+    specs = inputs.specs
     ctx = Context(as_of=day, recent_days=specs.recent_days, vendor=connection.vendor)
-    lines = lines_of_households([household_id], day)
-    plan = build_plan(ctx, specs.rules, specs.labels, lines, [household_id], keys=specs.keys)
+    plan = build_plan(ctx, specs.rules, specs.labels, inputs.lines, [household_id], keys=specs.keys)
     judgements = judge(plan)
     if not judgements:
         return None
-    key = judgement_key(version=specs.version, recent_days=specs.recent_days, keys=specs.keys)
+    key = judgement_key(
+        version=specs.version, recent_days=specs.recent_days, keys=specs.keys, line_rows=inputs.line_rows
+    )
     return apply_judgement(judgements[0], specs.version, day, cause, key)
 
 

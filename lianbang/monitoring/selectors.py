@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import connection
 
@@ -37,9 +38,9 @@ class EvaluationSpecs:
 
 _specs_cache: dict[tuple[object, ...], EvaluationSpecs] = {}
 
-_STAMP = (
-    "SELECT r.id, r.version, (SELECT COUNT(*) FROM monitoring_label), "
-    "(SELECT MAX(updated_at) FROM monitoring_label) "
+_ACTIVE_STAMP = (
+    "SELECT r.id, r.version, (SELECT COUNT(*) FROM monitoring_label) AS labels, "
+    "(SELECT MAX(updated_at) FROM monitoring_label) AS labels_at "
     "FROM monitoring_ruleset r WHERE r.status = %s ORDER BY r.id LIMIT 1"
 )
 
@@ -50,17 +51,65 @@ def evaluation_specs() -> EvaluationSpecs | None:
     An active rule set never changes (only drafts are edited) and every label edit moves
     ``Label.updated_at``, so one small query tells whether the cache still holds."""
     with connection.cursor() as cursor:
-        cursor.execute(_STAMP, (RuleSet.Status.ACTIVE.value,))
-        key = cursor.fetchone()
-    if key is None:
-        return None
-    if key not in _specs_cache:
-        active = RuleSet.objects.prefetch_related("rules").get(pk=key[0])
+        cursor.execute(_ACTIVE_STAMP, (RuleSet.Status.ACTIVE.value,))
+        stamp = cursor.fetchone()
+    return None if stamp is None else _specs_of(tuple(stamp))
+
+
+def _specs_of(stamp: tuple[Any, ...]) -> EvaluationSpecs:
+    """The specs ``stamp`` (rule set id, version, label count and last label edit) names."""
+    if stamp not in _specs_cache:
+        active = RuleSet.objects.prefetch_related("rules").get(pk=stamp[0])
         _specs_cache.clear()
-        _specs_cache[key] = EvaluationSpecs(
+        _specs_cache[stamp] = EvaluationSpecs(
             active.version, active.recent_days, rule_specs(active), computed_label_specs()
         )
-    return _specs_cache[key]
+    return _specs_cache[stamp]
+
+
+@dataclass(frozen=True)
+class HouseholdInputs:
+    """What judging one household needs besides its own rows."""
+
+    specs: EvaluationSpecs
+    lines: dict[str, int]  # the household's region code: its monitoring line in fen
+    line_rows: tuple[tuple[str, ...], ...]  # every monitoring line, for the judgement key
+
+
+def household_inputs(household_id: int, as_of: date) -> HouseholdInputs | None:
+    """:func:`evaluation_specs`, the household's monitoring line and every line's row in one
+    query (each save re-judges its household, and every round trip counts there); None when no
+    rule set is active or the household does not exist."""
+    amount = fen(Sql("ml.amount"), connection.vendor).text
+    query = (
+        f"SELECT s.id, s.version, s.labels, s.labels_at, h.region_code, "
+        f"ml.region_prefix, ml.year, ml.amount, {amount} "
+        f"FROM ({_ACTIVE_STAMP}) s CROSS JOIN registry_household h "
+        "LEFT JOIN monitoring_monitoringline ml ON 1 = 1 "
+        "WHERE h.id = %s ORDER BY ml.region_prefix, ml.year"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, (RuleSet.Status.ACTIVE.value, household_id))
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    region = str(rows[0][4])
+    listed = [row[5:] for row in rows if row[5] is not None]
+    return HouseholdInputs(
+        _specs_of(tuple(rows[0][:4])),
+        _best_line(region, [(str(p), int(y), int(f)) for p, y, _, f in listed], as_of.year),
+        tuple(tuple(str(value) for value in row[:3]) for row in listed),
+    )
+
+
+def _best_line(region: str, lines: list[tuple[str, int, int]], year: int) -> dict[str, int]:
+    """``{region: fen}`` of the longest matching prefix's line for ``year`` or the latest
+    earlier one (``{}`` if none matches), as :func:`line_fen` chooses."""
+    matching = [line for line in lines if line[1] <= year and region.startswith(line[0])]
+    if not matching:
+        return {}
+    best = max(matching, key=lambda line: (len(line[0]), line[1]))
+    return {region: best[2]}
 
 
 def computed_label_specs() -> list[LabelSpec]:
@@ -84,28 +133,6 @@ def line_fen(region_code: str, year: int) -> int | None:
 def lines_for(region_codes: set[str], as_of: date) -> dict[str, int]:
     found = {code: line_fen(code, as_of.year) for code in region_codes}
     return {code: fen for code, fen in found.items() if fen is not None}
-
-
-def lines_of_households(household_ids: list[int], as_of: date) -> dict[str, int]:
-    """What ``lines_for(region_codes_of(household_ids), as_of)`` gives, in one query: the
-    households' region codes with every line of the year or earlier, matched here."""
-    amount = fen(Sql("ml.amount"), connection.vendor).text
-    marks = ", ".join(["%s"] * len(household_ids))
-    query = (
-        f"SELECT DISTINCT h.region_code, ml.region_prefix, ml.year, {amount} "
-        "FROM registry_household h LEFT JOIN monitoring_monitoringline ml ON ml.year <= %s "
-        f"WHERE h.id IN ({marks})"
-    )
-    best: dict[str, tuple[int, int, int]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(query, (as_of.year, *household_ids))
-        for region, prefix, year, amount_fen in cursor.fetchall():
-            if prefix is None or not region.startswith(prefix):
-                continue
-            rank = (len(prefix), year, int(amount_fen))
-            if region not in best or rank[:2] > best[region][:2]:
-                best[region] = rank
-    return {region: rank[2] for region, rank in best.items()}
 
 
 def region_codes_of(household_ids: list[int] | None) -> set[str]:

@@ -53,11 +53,19 @@ class Window:
     high: date
 
 
-def judgement_key(*, version: int, recent_days: int, keys: tuple[str, str]) -> str:
+def judgement_key(
+    *,
+    version: int,
+    recent_days: int,
+    keys: tuple[str, str],
+    line_rows: tuple[tuple[str, ...], ...] | None = None,
+) -> str:
     """The fingerprint of everything a judgement depends on besides the household's data and
     the date: the rule-set version, the recent window, the rule and label conditions (with the
-    label ids) and every monitoring line."""
-    return _fingerprint(version, recent_days, *keys, _lines_rows())
+    label ids) and every monitoring line (``line_rows`` when the caller has read them, as
+    ``selectors.household_inputs`` does; read here otherwise)."""
+    lines = _lines_rows() if line_rows is None else line_rows
+    return _fingerprint(version, recent_days, *keys, lines)
 
 
 @functools.lru_cache(maxsize=8)

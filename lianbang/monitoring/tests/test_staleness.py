@@ -14,8 +14,14 @@ from lianbang.conftest import Tree
 from lianbang.monitoring.bulk import households_evaluate_all
 from lianbang.monitoring.engine import household_evaluate, make_plan
 from lianbang.monitoring.models import HouseholdLabel, HouseholdLight, MonitoringLine
-from lianbang.monitoring.selectors import active_rule_set, computed_label_specs, rule_specs
-from lianbang.monitoring.staleness import date_windows
+from lianbang.monitoring.selectors import (
+    active_rule_set,
+    computed_label_specs,
+    household_inputs,
+    lines_for,
+    rule_specs,
+)
+from lianbang.monitoring.staleness import date_windows, judgement_key
 from lianbang.monitoring.tests.builders import D, green_family, member
 from lianbang.monitoring.tests.test_agreement import households
 from lianbang.registry.models import Household, Member
@@ -138,3 +144,36 @@ def test_a_change_no_service_saw_needs_a_full_run(tree: Tree) -> None:
     Member.objects.filter(household=saved).update(work_location="")
     assert households_evaluate_all(as_of=D).lights_changed == 0
     assert households_evaluate_all(as_of=D, full=True).lights_changed == 1
+
+
+def test_one_household_gets_the_line_and_key_a_bulk_run_reads(tree: Tree) -> None:
+    """The save path reads the rule-set stamp, the household's line and every line's row in one
+    query: the longest matching prefix, its latest year not after the date, and the same key."""
+    saved = save(green_family())
+    region = saved.region_code
+    MonitoringLine.objects.all().delete()
+    for prefix, year, amount in [
+        (region[:2], 2026, "5000"),
+        (region[:4], 2026, "6000"),
+        (region, 2025, "7000"),
+        (region, 2027, "99999"),
+        ("99", 2026, "1"),
+    ]:
+        MonitoringLine.objects.create(region_prefix=prefix, year=year, amount=amount)
+    inputs = household_inputs(saved.pk, D)
+    assert inputs is not None
+    assert inputs.lines == lines_for({region}, D) == {region: 700000}
+    specs = inputs.specs
+    one = judgement_key(version=specs.version, recent_days=specs.recent_days, keys=specs.keys)
+    assert (
+        judgement_key(
+            version=specs.version, recent_days=specs.recent_days, keys=specs.keys, line_rows=inputs.line_rows
+        )
+        == one
+    )
+    household_evaluate(household_id=saved.pk, cause="test", as_of=D)
+    assert households_evaluate_all(as_of=D).households == 0
+    MonitoringLine.objects.all().delete()
+    no_lines = household_inputs(saved.pk, D)
+    assert no_lines is not None and (no_lines.lines, no_lines.line_rows) == ({}, ())
+    assert household_inputs(saved.pk + 1000, D) is None
