@@ -16,12 +16,17 @@ It prints, in one process:
   (b) a per-household Python loop over the ORM on a sample, extrapolated to all households;
   (n) the nightly runs without --full: the same day again, one day and seven days later (only
       the households whose judgement no longer holds are judged), then a full run on the last
-      date, which must change nothing.
+      date, which must change nothing;
+  (s) a rule changed: 收入临界 (Y_NEAR_LINE) widened from 1.1 to 1.2 times the line, the new
+      rule set activated and its queued re-judgement run as the worker runs it, then the 1.1
+      restored the same way (the active rules end as they began). Every household is judged
+      again, by the rules alone: their labels still hold.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import random
 import sys
@@ -29,6 +34,7 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -42,10 +48,11 @@ from django.conf import settings
 from django.db import connection
 
 from lianbang.cases.receivers import alert_on_bulk_run
-from lianbang.monitoring.bulk import BulkReport, _rule_color, households_evaluate_all
+from lianbang.monitoring.bulk import BulkReport, _rule_color, households_evaluate_all, run_queued_evaluations
 from lianbang.monitoring.engine import make_plan
 from lianbang.monitoring.facts import age_cutoff
 from lianbang.monitoring.models import HouseholdLabel, HouseholdLight, LightChange
+from lianbang.monitoring.rulesets import RULE_FIELDS, rule_save, rule_set_activate, rule_set_draft
 from lianbang.monitoring.selectors import (
     evaluation_specs,
     line_fen,
@@ -118,6 +125,34 @@ def nightly(as_of: date, lower: float) -> None:
     print(f"    full run as of {day} afterwards: {check.lights_changed} lights changed ({seconds:.2f} s)")
 
 
+def rule_change(as_of: date, lower: float) -> None:
+    settings.LIANBANG_JOBS_EAGER = False  # the run is queued, and run here as the worker would
+    for band in ("1.2", "1.1"):
+        draft = rule_set_draft(actor=None, name=f"bench: 收入临界 {band}")
+        rule = draft.rules.get(code="Y_NEAR_LINE")
+        values = {field: getattr(rule, field) for field in RULE_FIELDS} | {"position": rule.position}
+        values["condition"] = near_line_band(rule.condition, band)
+        rule_save(rule_set=draft, code=rule.code, values=values)
+        rule_set_activate(rule_set=draft, actor=None, as_of=as_of)
+        started = time.perf_counter()
+        (run,) = run_queued_evaluations()
+        seconds = time.perf_counter() - started
+        report(f"rule set v{draft.version}, 收入临界 below {band}× the line", run)
+        print(
+            f"(s) v{draft.version}, 收入临界 {band}×: {seconds:.2f} s ({seconds / lower:.2f}× a), "
+            f"{run.households_rules_only} by the rules alone"
+        )
+
+
+def near_line_band(condition: dict[str, Any], band: str) -> dict[str, Any]:
+    """Y_NEAR_LINE's condition (at or above the line, below ``times`` of it) with another band."""
+    changed = copy.deepcopy(condition)
+    upper = changed["all"][1]["value"]
+    assert upper["fact"] == "monitoring_line", condition
+    upper["times"] = band
+    return changed
+
+
 def timed(run: Callable[[], BulkReport]) -> tuple[float, BulkReport]:
     started = time.perf_counter()
     result = run()
@@ -147,6 +182,7 @@ def main() -> None:
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 29))
     parser.add_argument("--sample", type=int, default=10000)
     parser.add_argument("--nightly-only", action="store_true", help="only (n), over the stored lights")
+    parser.add_argument("--rule-change-only", action="store_true", help="only (s), over the stored lights")
     args = parser.parse_args()
     total = Household.objects.filter(status="active").count()
     print(f"{connection.vendor}, {total} active households, as of {args.as_of}")
@@ -161,6 +197,9 @@ def main() -> None:
     print(f"(a) hand-written SQL (read only): {lower:.2f} s")
     if args.nightly_only:
         nightly(args.as_of, lower)
+        return
+    if args.rule_change_only:
+        rule_change(args.as_of + timedelta(days=7), lower)
         return
     compiled, compiled_lights = engine_read_only(args.as_of)
     differ = sum(1 for pk, color in lower_lights.items() if compiled_lights.get(pk) != color)
@@ -184,6 +223,7 @@ def main() -> None:
     shares = ", ".join(f"{c} {n} ({n / max(total, 1):.1%})" for c, n in counts.items())
     print(f"    lights: {shares}")
     nightly(args.as_of, lower)
+    rule_change(args.as_of + timedelta(days=7), lower)
 
 
 if __name__ == "__main__":

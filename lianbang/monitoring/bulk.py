@@ -17,7 +17,14 @@ from lianbang.monitoring.plan import InTable, LabelSpec, Plan, RuleSpec, spec_ke
 from lianbang.monitoring.selectors import active_rule_set, computed_label_specs, rule_specs
 from lianbang.monitoring.signals import lights_changed_in_bulk
 from lianbang.monitoring.sql import Sql, combine
-from lianbang.monitoring.staleness import STALE_TABLE, create_stale_table, drop_stale_table, judgement_key
+from lianbang.monitoring.staleness import (
+    STALE_LABELS_TABLE,
+    STALE_RULES_TABLE,
+    create_stale_table,
+    drop_stale_table,
+    judgement_key,
+    split_stale_table,
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,8 @@ class BulkReport:
     seconds_writing: float
     # Active households whose stored judgement still holds on the date, left as they are.
     households_current: int = 0
+    # Of the households judged, those whose labels still held: their rules alone were judged.
+    households_rules_only: int = 0
 
 
 def households_evaluate_all(*, as_of: date, cause: str = "bulk", full: bool = False) -> BulkReport:
@@ -73,7 +82,7 @@ def households_evaluate_some(*, household_ids: list[int], as_of: date, cause: st
                 household_ids=chunk,
                 recent_days=rule_set.recent_days,
             )
-            _create_judgements(cursor, plan)
+            _create_judgements(cursor, [plan])
             changed += _write_lights(cursor, judged, cause, now)
             _write_labels(cursor, plan)
             _drop_temporaries(cursor)
@@ -147,24 +156,67 @@ def _evaluate_all(rule_set: RuleSet, as_of: date, cause: str, full: bool = False
                 recent_days=rule_set.recent_days,
             )
             current = _count(cursor, _ACTIVE) - stale
+        plans, rules_only = _plans(cursor, judged, rules, labels, rule_set.recent_days, stale)
         timed = time.perf_counter()  # finding the stale households counts as judging
-        if stale != 0:  # everyone (a full run) or the stale ones
-            scope = None if full else InTable(STALE_TABLE)
-            plan = make_plan(
-                as_of=as_of, rules=rules, labels=labels, household_ids=scope, recent_days=rule_set.recent_days
-            )
-            _create_judgements(cursor, plan)
+        if plans:  # everyone (a full run) or the stale ones
+            _create_judgements(cursor, plans)
             timed = time.perf_counter()
             households = _count(cursor, "SELECT COUNT(*) FROM monitoring_new")
             changed = _write_lights(cursor, judged, cause, now)
-            _write_labels(cursor, plan)
+            _write_labels(cursor, plans[0])
         _drop_temporaries(cursor)
         drop_stale_table(cursor)
     lights_changed_in_bulk.send(sender=EvaluationRun, changed_at=now, cause=cause)
-    return BulkReport(households, changed, timed - started, time.perf_counter() - timed, current)
+    return BulkReport(households, changed, timed - started, time.perf_counter() - timed, current, rules_only)
 
 
 _ACTIVE = "SELECT COUNT(*) FROM registry_household WHERE status = 'active'"
+
+
+def _plans(
+    cursor: CursorWrapper,
+    judged: Judged,
+    rules: list[RuleSpec],
+    labels: list[LabelSpec],
+    recent_days: int,
+    stale: int | None,
+) -> tuple[list[Plan], int]:
+    """What to judge: everyone (``stale`` is None: a full run), or the stale households, those
+    whose labels still hold by the rules alone (``staleness.split_stale_table``). The plan
+    that judges labels, if any, comes first; with the number judged by the rules alone."""
+    if stale == 0:
+        return [], 0
+    if stale is None:
+        everyone = make_plan(
+            as_of=judged.as_of, rules=rules, labels=labels, household_ids=None, recent_days=recent_days
+        )
+        return [everyone], 0
+    with_labels, rules_only = split_stale_table(
+        cursor, key=judged.key, as_of=judged.as_of, labels=labels, recent_days=recent_days
+    )
+    plans = []
+    if with_labels:
+        plans.append(
+            make_plan(
+                as_of=judged.as_of,
+                rules=rules,
+                labels=labels,
+                household_ids=InTable(STALE_LABELS_TABLE),
+                recent_days=recent_days,
+            )
+        )
+    if rules_only:
+        plans.append(
+            make_plan(
+                as_of=judged.as_of,
+                rules=rules,
+                labels=[],
+                household_ids=InTable(STALE_RULES_TABLE),
+                recent_days=recent_days,
+                labels_kept=True,
+            )
+        )
+    return plans, rules_only
 
 
 # Rows go in in the order of their keys. The judging joins leave households in hash order, and
@@ -195,24 +247,31 @@ def _drop_temporaries(cursor: CursorWrapper) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {table}", ())
 
 
-def _create_judgements(cursor: CursorWrapper, plan: Plan) -> None:
+def _create_judgements(cursor: CursorWrapper, plans: list[Plan]) -> None:
+    """The plans' rows (the same columns; a plan that keeps the labels has NULL for them) in
+    ``monitoring_eval``, and beside each what its light holds now in ``monitoring_new``."""
     _drop_temporaries(cursor)
-    _execute(cursor, plan.select.wrap("CREATE TEMPORARY TABLE monitoring_eval AS {}"))
-    rule_color = _rule_color(plan)
+    first, *others = plans
+    _execute(cursor, first.select.wrap("CREATE TEMPORARY TABLE monitoring_eval AS {}"))
+    for plan in others:
+        _execute(cursor, plan.select.wrap("INSERT INTO monitoring_eval {}"))
+    rule_color = _rule_color(first)
     final = combine(
         "CREATE TEMPORARY TABLE monitoring_new AS SELECT j.household_id, j.region_code, "
         "j.income_missing, CASE "
         "WHEN hl.floor_color = 'red' OR {} = 'red' THEN 'red' "
         "WHEN hl.floor_color = 'yellow' OR {} = 'yellow' THEN 'yellow' ELSE 'green' END AS color, "
         "{} AS rules_json, hl.color AS old_color, hl.rules AS old_rules, "
-        "hl.income_missing AS old_income_missing, j.labels AS labels_json, "
-        f"CASE WHEN hl.labels IS NULL OR {_json('hl.labels')} <> {_json('j.labels')} "
+        "hl.income_missing AS old_income_missing, "
+        "COALESCE(j.labels, CAST(hl.labels AS TEXT)) AS labels_json, "
+        "CASE WHEN j.labels IS NULL THEN 0 "
+        f"WHEN hl.labels IS NULL OR {_json('hl.labels')} <> {_json('j.labels')} "
         "THEN 1 ELSE 0 END AS labels_differ "
         "FROM monitoring_eval j LEFT JOIN monitoring_householdlight hl "
         "ON hl.household_id = j.household_id",
         rule_color,
         rule_color,
-        _rules_json(plan),
+        _rules_json(first),
     )
     _execute(cursor, final)
     _analyze(cursor, "monitoring_new")

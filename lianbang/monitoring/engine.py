@@ -50,11 +50,12 @@ def make_plan(
     labels: list[LabelSpec],
     household_ids: list[int] | InTable | None,
     recent_days: int = 90,
+    labels_kept: bool = False,
 ) -> Plan:
     ctx = Context(as_of=as_of, recent_days=recent_days, vendor=connection.vendor)
     listed = household_ids if isinstance(household_ids, list) else None
     lines = lines_for(region_codes_of(listed), as_of)
-    return build_plan(ctx, rules, labels, lines, household_ids)
+    return build_plan(ctx, rules, labels, lines, household_ids, labels_kept=labels_kept)
 
 
 def judge(plan: Plan) -> list[Judgement]:

@@ -216,7 +216,7 @@ class HouseholdLight(models.Model):
     # labels, window and lines it was reached with (``staleness.judgement_key``): a bulk run
     # judges again only the households these no longer vouch for (lianbang.monitoring.staleness).
     judged_on = models.DateField("判定日期", null=True, blank=True)
-    judged_key = models.CharField(max_length=16, blank=True, default="")
+    judged_key = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = "户预警灯"

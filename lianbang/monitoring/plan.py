@@ -57,15 +57,28 @@ def build_plan(
     lines: dict[str, int],
     household_ids: list[int] | InTable | None = None,
     keys: tuple[str, str] | None = None,
+    *,
+    labels_kept: bool = False,
 ) -> Plan:
     """``keys`` (see :func:`spec_keys`) saves serialising the conditions again when the caller
-    keeps them. For a list of ids the statement is built once per shape and only the ids change."""
+    keeps them. For a list of ids the statement is built once per shape and only the ids change.
+
+    ``labels_kept``: the labels are not judged (``labels`` must be empty) and the ``labels``
+    column is NULL: the households keep the labels they have (a bulk run's rules-only pass)."""
+    if labels_kept and labels:
+        raise ValueError("labels_kept judges no labels")
     rules_key, labels_key = keys or (spec_keys(rules, labels))
+    if labels_kept:
+        labels_key = _LABELS_KEPT
     if isinstance(household_ids, list) and household_ids:
         template = _template(ctx, rules_key, labels_key, tuple(sorted(lines.items())), len(household_ids))
         params = tuple(household_ids[p.index] if isinstance(p, _Slot) else p for p in template.params)
         return Plan(Sql(template.text, params), rules, labels)
     return Plan(_select(ctx, rules_key, labels_key, lines, household_ids), rules, labels)
+
+
+# The labels key of a plan that judges no labels and keeps the stored ones (JSON null).
+_LABELS_KEPT = "null"
 
 
 def spec_keys(rules: list[RuleSpec], labels: list[LabelSpec]) -> tuple[str, str]:
@@ -122,7 +135,10 @@ def _compiled(ctx: Context, rules_key: str, labels_key: str) -> _Compiled:
         Sql("CASE WHEN ci.id IS NULL THEN 1 ELSE 0 END AS income_missing"),
         *[_flag(compiler.compile(condition), f"r_{i}") for i, condition in enumerate(rules)],
         _labels_held(
-            [(int(label_id), compiler.compile(condition)) for label_id, condition in labels], ctx.vendor
+            None
+            if labels is None
+            else [(int(label_id), compiler.compile(condition)) for label_id, condition in labels],
+            ctx.vendor,
         ),
     ]
     return _Compiled(columns, compiler.aggregates)
@@ -132,14 +148,17 @@ def _flag(condition: Sql, name: str) -> Sql:
     return condition.wrap(f"CASE WHEN {{}} THEN 1 ELSE 0 END AS {name}")
 
 
-def _labels_held(labels: list[tuple[int, Sql]], vendor: str) -> Sql:
+def _labels_held(labels: list[tuple[int, Sql]] | None, vendor: str) -> Sql:
     """The ids of the labels that hold, as JSON array text in label order (``[3,17]``): one
     narrow column a bulk run stores and compares, instead of one flag column per label. The
     ids are integers from the label table, written into the text.
 
     PostgreSQL collects them in one array per household (``array_to_string`` skips the NULLs
     of the labels that do not hold) rather than a chain of ``||``, which builds a new string at
-    every one of the ~140 steps; SQLite has neither arrays nor ``concat_ws`` (before 3.44)."""
+    every one of the ~140 steps; SQLite has neither arrays nor ``concat_ws`` (before 3.44).
+    ``None``: the labels are kept, not judged (NULL)."""
+    if labels is None:
+        return Sql("CAST(NULL AS TEXT) AS labels")
     if not labels:
         return Sql("'[]' AS labels")
     if vendor == "postgresql":

@@ -36,6 +36,9 @@ from lianbang.monitoring.plan import LabelSpec, RuleSpec
 from lianbang.monitoring.sql import Sql, combine
 
 STALE_TABLE = "monitoring_stale"
+# What a bulk run splits the stale households into (:func:`split_stale_table`).
+STALE_LABELS_TABLE = "monitoring_stale_labels"
+STALE_RULES_TABLE = "monitoring_stale_rules"
 
 # The member columns date-dependent comparisons read, by the fact's span column.
 _MEMBER_COLUMNS = {"m.birth_date": "birth_date", "m.employed_since": "employed_since"}
@@ -63,18 +66,33 @@ def judgement_key(
     """The fingerprint of everything a judgement depends on besides the household's data and
     the date: the rule-set version, the recent window, the rule and label conditions (with the
     label ids) and every monitoring line (``line_rows`` when the caller has read them, as
-    ``selectors.household_inputs`` does; read here otherwise)."""
+    ``selectors.household_inputs`` does; read here otherwise).
+
+    Two halves: the rules' (version, window, rule conditions, lines), then the labels' (window,
+    label conditions, lines; :func:`labels_part`). A new rule set leaves the labels' half as it
+    was, and a bulk run then judges the rules again but keeps the labels it had."""
     lines = _lines_rows() if line_rows is None else line_rows
-    return _fingerprint(version, recent_days, *keys, lines)
+    rules_key, labels_key = keys
+    return _fingerprint("rules", version, recent_days, rules_key, lines) + _fingerprint(
+        "labels", recent_days, labels_key, lines
+    )
 
 
-@functools.lru_cache(maxsize=8)
-def _fingerprint(
-    version: int, recent_days: int, rules_key: str, labels_key: str, lines: tuple[tuple[str, ...], ...]
-) -> str:
+def labels_part(key: str) -> str:
+    """The labels' half of a :func:`judgement_key`."""
+    return key[_HALF:]
+
+
+_HALF = 16
+# The labels' half of the stored key, in SQL (SUBSTR counts from 1 on both databases).
+_LABELS_PART_SQL = f"SUBSTR(l.judged_key, {_HALF + 1})"
+
+
+@functools.lru_cache(maxsize=16)
+def _fingerprint(*parts: object) -> str:
     """Cached: the incremental path asks on every save, with the same (cached) condition texts."""
-    text = json.dumps([version, recent_days, rules_key, labels_key, lines], ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    text = json.dumps(parts, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:_HALF]
 
 
 def _lines_rows() -> tuple[tuple[str, ...], ...]:
@@ -148,33 +166,86 @@ def create_stale_table(
     """The active households to judge again, in the temporary table ``monitoring_stale``;
     returns how many."""
     drop_stale_table(cursor)
+    windows = _windows_by_day(cursor, "l.judged_key", key, as_of, rules, labels, recent_days)
+    statement = _stale_select("l.judged_key", key, as_of, windows)
+    _create(cursor, STALE_TABLE, statement)
+    return _count(cursor, STALE_TABLE)
+
+
+def split_stale_table(
+    cursor: CursorWrapper, *, key: str, as_of: date, labels: list[LabelSpec], recent_days: int
+) -> tuple[int, int]:
+    """Split ``monitoring_stale`` in two: ``monitoring_stale_labels``, the households whose
+    computed labels must be judged again too, and ``monitoring_stale_rules``, those whose
+    labels provably still hold (the labels' half of the key is theirs and no row of theirs lies
+    in a window of the labels' own date-dependent comparisons), for which the rules alone are
+    judged again: a new rule set, or a date that crossed a window only a rule reads. Returns
+    the two counts."""
+    windows = _windows_by_day(cursor, _LABELS_PART_SQL, labels_part(key), as_of, [], labels, recent_days)
+    stale_labels = _stale_select(_LABELS_PART_SQL, labels_part(key), as_of, windows)
+    _create(
+        cursor,
+        STALE_LABELS_TABLE,
+        stale_labels.wrap(
+            f"SELECT s.household_id FROM {STALE_TABLE} s WHERE s.household_id IN "
+            "(SELECT u.household_id FROM ({}) u)"
+        ),
+    )
+    _create(
+        cursor,
+        STALE_RULES_TABLE,
+        Sql(f"SELECT household_id FROM {STALE_TABLE} EXCEPT SELECT household_id FROM {STALE_LABELS_TABLE}"),
+    )
+    return _count(cursor, STALE_LABELS_TABLE), _count(cursor, STALE_RULES_TABLE)
+
+
+def drop_stale_table(cursor: CursorWrapper) -> None:
+    for table in (STALE_TABLE, STALE_LABELS_TABLE, STALE_RULES_TABLE):
+        cursor.execute(f"DROP TABLE IF EXISTS {table}", ())
+
+
+def _windows_by_day(
+    cursor: CursorWrapper,
+    key_sql: str,
+    key: str,
+    as_of: date,
+    rules: list[RuleSpec],
+    labels: list[LabelSpec],
+    recent_days: int,
+) -> dict[date, list[Window]]:
+    """The windows of each day the judgements of this key (``key_sql`` of the light ``l``)
+    and year were reached on, leaving out the days without any."""
     windows = {
-        day: date_windows(rules, labels, recent_days, day, as_of) for day in _judged_days(cursor, key, as_of)
+        day: date_windows(rules, labels, recent_days, day, as_of)
+        for day in _judged_days(cursor, key_sql, key, as_of)
     }
-    statement = _stale_select(key, as_of, {day: found for day, found in windows.items() if found})
-    cursor.execute(statement.wrap(f"CREATE TEMPORARY TABLE {STALE_TABLE} AS {{}}").text, statement.params)
+    return {day: found for day, found in windows.items() if found}
+
+
+def _create(cursor: CursorWrapper, table: str, statement: Sql) -> None:
+    cursor.execute(statement.wrap(f"CREATE TEMPORARY TABLE {table} AS {{}}").text, statement.params)
     if connection.vendor == "postgresql":
-        cursor.execute(f"ANALYZE {STALE_TABLE}", ())
-    cursor.execute(f"SELECT COUNT(*) FROM {STALE_TABLE}", ())
+        cursor.execute(f"ANALYZE {table}", ())
+
+
+def _count(cursor: CursorWrapper, table: str) -> int:
+    cursor.execute(f"SELECT COUNT(*) FROM {table}", ())
     row = cursor.fetchone()
     return int(row[0]) if row else 0
 
 
-def drop_stale_table(cursor: CursorWrapper) -> None:
-    cursor.execute(f"DROP TABLE IF EXISTS {STALE_TABLE}", ())
-
-
-def _stale_select(key: str, as_of: date, windows: dict[date, list[Window]]) -> Sql:
+def _stale_select(key_sql: str, key: str, as_of: date, windows: dict[date, list[Window]]) -> Sql:
     """Stale: never judged, its labels unknown (a label was switched off), judged with another
-    key or in another year, or a row of the household with a date-dependent column inside one
-    of its judgement day's windows. Set-based selects joined by UNION (an EXISTS under an OR
-    would run once per household); the windows are literals, grouped by judgement day."""
+    key (``key_sql`` of the light ``l``: the whole key or its labels' half) or in another year,
+    or a row of the household with a date-dependent column inside one of its judgement day's
+    windows. Set-based selects joined by UNION (an EXISTS under an OR would run once per
+    household); the windows are literals, grouped by judgement day."""
     first, last = _year_bounds(as_of)
     select = combine(
         "SELECT h.id AS household_id FROM registry_household h "
         "LEFT JOIN monitoring_householdlight l ON l.household_id = h.id "
         "WHERE h.status = 'active' AND (l.household_id IS NULL OR l.labels IS NULL "
-        "OR l.judged_key <> {} OR l.judged_on < {} OR l.judged_on > {})",
+        f"OR {key_sql} <> {{}} OR l.judged_on < {{}} OR l.judged_on > {{}})",
         Sql.value(key),
         Sql.value(first),
         Sql.value(last),
@@ -186,7 +257,7 @@ def _stale_select(key: str, as_of: date, windows: dict[date, list[Window]]) -> S
                 f" UNION SELECT r.household_id FROM {source} r "
                 "JOIN monitoring_householdlight l ON l.household_id = r.household_id "
                 "JOIN registry_household h ON h.id = r.household_id AND h.status = 'active' "
-                "WHERE l.judged_key = {} AND ({})",
+                f"WHERE {key_sql} = {{}} AND ({{}})",
                 Sql.value(key),
                 rows_in,
             )
@@ -207,11 +278,11 @@ def _rows_in_windows(windows: dict[date, list[Window]], table: str) -> Sql | Non
     return Sql.join(" OR ", per_day) if per_day else None
 
 
-def _judged_days(cursor: CursorWrapper, key: str, as_of: date) -> list[date]:
+def _judged_days(cursor: CursorWrapper, key_sql: str, key: str, as_of: date) -> list[date]:
     """The dates the current judgements of this key and year were reached on."""
     cursor.execute(
-        "SELECT DISTINCT judged_on FROM monitoring_householdlight WHERE judged_key = %s "
-        "AND judged_on >= %s AND judged_on <= %s",
+        f"SELECT DISTINCT l.judged_on FROM monitoring_householdlight l WHERE {key_sql} = %s "
+        "AND l.judged_on >= %s AND l.judged_on <= %s",
         (key, *_year_bounds(as_of)),
     )
     return [_as_date(row[0]) for row in cursor.fetchall()]

@@ -14,6 +14,7 @@ from lianbang.conftest import Tree
 from lianbang.monitoring.bulk import households_evaluate_all
 from lianbang.monitoring.engine import household_evaluate, make_plan
 from lianbang.monitoring.models import HouseholdLabel, HouseholdLight, MonitoringLine
+from lianbang.monitoring.rulesets import rule_save, rule_set_activate, rule_set_draft
 from lianbang.monitoring.selectors import (
     active_rule_set,
     computed_label_specs,
@@ -24,6 +25,7 @@ from lianbang.monitoring.selectors import (
 from lianbang.monitoring.staleness import date_windows, judgement_key
 from lianbang.monitoring.tests.builders import D, green_family, member
 from lianbang.monitoring.tests.test_agreement import households
+from lianbang.monitoring.tests.test_rulesets import big_family_rule
 from lianbang.registry.models import Household, Member
 from lianbang.registry.services import household_save_document
 
@@ -71,6 +73,40 @@ def test_a_run_that_skips_current_households_stores_what_a_full_run_would(
         assert stored() == after_skipping
         assert full.lights_changed == 0
         assert skipping.households + skipping.households_current == len(documents)
+        transaction.set_rollback(True)
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    st.lists(st.integers(min_value=1, max_value=999), min_size=1, max_size=4, unique=True).flatmap(
+        lambda numbers: st.tuples(*[households(n) for n in numbers])
+    ),
+    st.sampled_from([D, *LATER_DAYS]),
+)
+def test_a_new_rule_set_judges_the_rules_again_and_keeps_the_labels_that_hold(
+    tree: Tree, documents: tuple[dict[str, Any], ...], later: date
+) -> None:
+    """After a rule set is switched, a run judges every household again but the labels only
+    where they may have moved, and stores exactly what a full run would."""
+    with transaction.atomic():
+        for doc in documents:
+            household_save_document(data=doc, today=D)
+        households_evaluate_all(as_of=D, full=True)
+        draft = rule_set_draft(actor=None)
+        rule_save(rule_set=draft, code="Y_BIG", values=big_family_rule())
+        rule_set_activate(rule_set=draft, actor=None, as_of=later)
+        run = households_evaluate_all(as_of=later)
+        after_run = stored()
+        full = households_evaluate_all(as_of=later, full=True)
+        assert stored() == after_run
+        assert full.lights_changed == 0
+        assert run.households == len(documents)
+        if later == D:
+            assert run.households_rules_only == len(documents)
         transaction.set_rollback(True)
 
 

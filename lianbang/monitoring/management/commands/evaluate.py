@@ -41,8 +41,9 @@ class Command(BaseCommand):
         elif options["all"]:
             report = households_evaluate_all(as_of=as_of, cause="command", full=options["full"])
             self.stdout.write(
-                f"judged {report.households} households as of {as_of}: "
-                f"{report.lights_changed} lights changed "
+                f"judged {report.households} households as of {as_of} "
+                f"({report.households_rules_only} of them by the rules alone, their labels still "
+                f"holding): {report.lights_changed} lights changed "
                 f"({report.seconds_judging:.2f} s judging, "
                 f"{report.seconds_writing:.2f} s writing); "
                 f"{report.households_current} other households' judgements still hold"
