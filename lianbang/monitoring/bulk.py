@@ -20,9 +20,11 @@ from lianbang.monitoring.sql import Sql, combine
 from lianbang.monitoring.staleness import (
     STALE_LABELS_TABLE,
     STALE_RULES_TABLE,
+    STALE_TABLE,
     create_stale_table,
     drop_stale_table,
     judgement_key,
+    rules_alone_moved,
     split_stale_table,
 )
 
@@ -146,6 +148,7 @@ def _evaluate_all(rule_set: RuleSet, as_of: date, cause: str, full: bool = False
     now = timezone.now()
     with connection.cursor() as cursor:
         stale = None
+        active = _count(cursor, _ACTIVE)
         if not full:
             stale = create_stale_table(
                 cursor,
@@ -155,8 +158,8 @@ def _evaluate_all(rule_set: RuleSet, as_of: date, cause: str, full: bool = False
                 labels=labels,
                 recent_days=rule_set.recent_days,
             )
-            current = _count(cursor, _ACTIVE) - stale
-        plans, rules_only = _plans(cursor, judged, rules, labels, rule_set.recent_days, stale)
+            current = active - stale
+        plans, rules_only = _plans(cursor, judged, rules, labels, rule_set.recent_days, stale, active)
         timed = time.perf_counter()  # finding the stale households counts as judging
         if plans:  # everyone (a full run) or the stale ones
             _create_judgements(cursor, plans)
@@ -180,42 +183,37 @@ def _plans(
     labels: list[LabelSpec],
     recent_days: int,
     stale: int | None,
+    active: int,
 ) -> tuple[list[Plan], int]:
-    """What to judge: everyone (``stale`` is None: a full run), or the stale households, those
-    whose labels still hold by the rules alone (``staleness.split_stale_table``). The plan
-    that judges labels, if any, comes first; with the number judged by the rules alone."""
+    """What to judge: everyone (``stale`` is None: a full run), or the ``stale`` households of
+    ``active``; when some lights were judged under other rules but the same labels (a new rule
+    set), those whose labels still hold are judged by the rules alone
+    (``staleness.split_stale_table``). The plan that judges labels, if any, comes first; with
+    the number judged by the rules alone."""
+
+    def plan(scope: InTable | None, count: int, *, with_labels: bool = True) -> Plan:
+        return make_plan(
+            as_of=judged.as_of,
+            rules=rules,
+            labels=labels if with_labels else [],
+            # Every active household: no filter to apply (it costs a semi-join in every pass).
+            household_ids=None if count == active else scope,
+            recent_days=recent_days,
+            labels_kept=not with_labels,
+        )
+
     if stale == 0:
         return [], 0
     if stale is None:
-        everyone = make_plan(
-            as_of=judged.as_of, rules=rules, labels=labels, household_ids=None, recent_days=recent_days
-        )
-        return [everyone], 0
+        return [plan(None, active)], 0
+    if not rules_alone_moved(cursor, key=judged.key):
+        return [plan(InTable(STALE_TABLE), stale)], 0
     with_labels, rules_only = split_stale_table(
         cursor, key=judged.key, as_of=judged.as_of, labels=labels, recent_days=recent_days
     )
-    plans = []
-    if with_labels:
-        plans.append(
-            make_plan(
-                as_of=judged.as_of,
-                rules=rules,
-                labels=labels,
-                household_ids=InTable(STALE_LABELS_TABLE),
-                recent_days=recent_days,
-            )
-        )
+    plans = [plan(InTable(STALE_LABELS_TABLE), with_labels)] if with_labels else []
     if rules_only:
-        plans.append(
-            make_plan(
-                as_of=judged.as_of,
-                rules=rules,
-                labels=[],
-                household_ids=InTable(STALE_RULES_TABLE),
-                recent_days=recent_days,
-                labels_kept=True,
-            )
-        )
+        plans.append(plan(InTable(STALE_RULES_TABLE), rules_only, with_labels=False))
     return plans, rules_only
 
 

@@ -199,6 +199,18 @@ def split_stale_table(
     return _count(cursor, STALE_LABELS_TABLE), _count(cursor, STALE_RULES_TABLE)
 
 
+def rules_alone_moved(cursor: CursorWrapper, *, key: str) -> bool:
+    """Whether some light was judged under another rules' half of the key but this labels'
+    half (a rule set was switched): only then can :func:`split_stale_table` find households to
+    judge by the rules alone, and only then is it worth its pass over the rows."""
+    cursor.execute(
+        f"SELECT 1 FROM monitoring_householdlight l WHERE SUBSTR(l.judged_key, 1, {_HALF}) <> %s "
+        f"AND {_LABELS_PART_SQL} = %s LIMIT 1",
+        (key[:_HALF], labels_part(key)),
+    )
+    return cursor.fetchone() is not None
+
+
 def drop_stale_table(cursor: CursorWrapper) -> None:
     for table in (STALE_TABLE, STALE_LABELS_TABLE, STALE_RULES_TABLE):
         cursor.execute(f"DROP TABLE IF EXISTS {table}", ())
