@@ -199,7 +199,7 @@ class HouseholdLight(models.Model):
     household = models.OneToOneField(
         Household, on_delete=models.CASCADE, primary_key=True, related_name="light"
     )
-    color = models.CharField("灯色", max_length=10, choices=Color.choices, db_index=True)
+    color = models.CharField("灯色", max_length=10, choices=Color.choices)
     rules = models.JSONField("触发规则", default=list)
     # The computed labels (ids, in label order) the engine wrote with this judgement; None when
     # not known. Bulk runs compare it to decide which households' label rows need rewriting.
@@ -221,6 +221,8 @@ class HouseholdLight(models.Model):
     class Meta:
         verbose_name = "户预警灯"
         verbose_name_plural = "户预警灯"
+        # Lists filter by colour; nothing searches it by prefix (no varchar_pattern_ops twin).
+        indexes = [models.Index(fields=["color"], name="householdlight_color")]
 
     def __str__(self) -> str:
         return f"{self.household_id}:{self.color}"
