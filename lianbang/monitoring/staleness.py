@@ -16,6 +16,10 @@ event's date). If no row of the household has that column between ``f(judged_on)
 ``f(D)``, every such comparison gives the same answer on both dates, and so does the whole
 statement. :func:`date_windows` lists those intervals; a test compiles the statement on two
 dates and checks that every parameter that moved is one of them.
+
+The same tests, applied to the labels' half of the key and the labels' own windows, tell which
+of the stale households still hold their computed labels (:func:`split_stale_table`): after a
+rule set is switched those are judged by the rules alone.
 """
 
 from __future__ import annotations

@@ -150,16 +150,24 @@ def events(draw: Any, people: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(
-    st.lists(st.integers(min_value=1, max_value=999), min_size=1, max_size=4, unique=True).flatmap(
-        lambda numbers: st.tuples(*[households(n) for n in numbers])
+def few_households() -> st.SearchStrategy[tuple[dict[str, Any], ...]]:
+    """One to four households with distinct numbers."""
+    numbers = st.lists(st.integers(min_value=1, max_value=999), min_size=1, max_size=4, unique=True)
+    return numbers.flatmap(lambda chosen: st.tuples(*[households(n) for n in chosen]))
+
+
+def examples(count: int) -> settings:
+    """The settings of a property over stored households: ``count`` examples, no deadline (each
+    saves and judges households), the test's database fixture shared by the examples."""
+    return settings(
+        max_examples=count,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
-)
+
+
+@examples(40)
+@given(few_households())
 def test_incremental_bulk_and_reference_agree(tree: Tree, documents: tuple[dict[str, Any], ...]) -> None:
     with transaction.atomic():
         saved = [household_save_document(data=doc, today=D).household for doc in documents]

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from lianbang.conftest import Tree
@@ -24,7 +24,7 @@ from lianbang.monitoring.selectors import (
 )
 from lianbang.monitoring.staleness import date_windows, judgement_key
 from lianbang.monitoring.tests.builders import D, green_family, member
-from lianbang.monitoring.tests.test_agreement import households
+from lianbang.monitoring.tests.test_agreement import examples, few_households
 from lianbang.monitoring.tests.test_rulesets import big_family_rule
 from lianbang.registry.models import Household, Member
 from lianbang.registry.services import household_save_document
@@ -49,15 +49,9 @@ def stored() -> dict[int, tuple[str, list[str], list[int] | None, set[int]]]:
     }
 
 
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@examples(30)
 @given(
-    st.lists(st.integers(min_value=1, max_value=999), min_size=1, max_size=4, unique=True).flatmap(
-        lambda numbers: st.tuples(*[households(n) for n in numbers])
-    ),
+    few_households(),
     st.sampled_from(LATER_DAYS),
 )
 def test_a_run_that_skips_current_households_stores_what_a_full_run_would(
@@ -76,15 +70,9 @@ def test_a_run_that_skips_current_households_stores_what_a_full_run_would(
         transaction.set_rollback(True)
 
 
-@settings(
-    max_examples=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@examples(20)
 @given(
-    st.lists(st.integers(min_value=1, max_value=999), min_size=1, max_size=4, unique=True).flatmap(
-        lambda numbers: st.tuples(*[households(n) for n in numbers])
-    ),
+    few_households(),
     st.sampled_from([D, *LATER_DAYS]),
 )
 def test_a_new_rule_set_judges_the_rules_again_and_keeps_the_labels_that_hold(
