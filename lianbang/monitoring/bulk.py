@@ -16,7 +16,7 @@ from lianbang.monitoring.models import EvaluationRun, RuleSet
 from lianbang.monitoring.plan import InTable, LabelSpec, Plan, RuleSpec, spec_keys
 from lianbang.monitoring.selectors import active_rule_set, computed_label_specs, rule_specs
 from lianbang.monitoring.signals import lights_changed_in_bulk
-from lianbang.monitoring.sql import Sql, combine
+from lianbang.monitoring.sql import Sql, analyze_temporary, combine, count_rows
 from lianbang.monitoring.staleness import (
     STALE_LABELS_TABLE,
     STALE_RULES_TABLE,
@@ -148,7 +148,7 @@ def _evaluate_all(rule_set: RuleSet, as_of: date, cause: str, full: bool = False
     now = timezone.now()
     with connection.cursor() as cursor:
         stale = None
-        active = _count(cursor, _ACTIVE)
+        active = count_rows(cursor, _ACTIVE)
         if not full:
             stale = create_stale_table(
                 cursor,
@@ -164,7 +164,7 @@ def _evaluate_all(rule_set: RuleSet, as_of: date, cause: str, full: bool = False
         if plans:  # everyone (a full run) or the stale ones
             _create_judgements(cursor, plans)
             timed = time.perf_counter()
-            households = _count(cursor, "SELECT COUNT(*) FROM monitoring_new")
+            households = count_rows(cursor, "SELECT COUNT(*) FROM monitoring_new")
             changed = _write_lights(cursor, judged, cause, now)
             _write_labels(cursor, plans[0])
         _drop_temporaries(cursor)
@@ -195,11 +195,10 @@ def _plans(
         return make_plan(
             as_of=judged.as_of,
             rules=rules,
-            labels=labels if with_labels else [],
+            labels=labels if with_labels else None,
             # Every active household: no filter to apply (it costs a semi-join in every pass).
             household_ids=None if count == active else scope,
             recent_days=recent_days,
-            labels_kept=not with_labels,
         )
 
     if stale == 0:
@@ -234,12 +233,6 @@ def _execute(cursor: CursorWrapper, sql: Sql) -> None:
     cursor.execute(sql.text, sql.params)
 
 
-def _count(cursor: CursorWrapper, text: str) -> int:
-    cursor.execute(text, ())
-    row = cursor.fetchone()
-    return int(row[0]) if row else 0
-
-
 def _drop_temporaries(cursor: CursorWrapper) -> None:
     for table in ("monitoring_eval", "monitoring_new", "monitoring_new_labels"):
         cursor.execute(f"DROP TABLE IF EXISTS {table}", ())
@@ -272,14 +265,7 @@ def _create_judgements(cursor: CursorWrapper, plans: list[Plan]) -> None:
         _rules_json(first),
     )
     _execute(cursor, final)
-    _analyze(cursor, "monitoring_new")
-
-
-def _analyze(cursor: CursorWrapper, table: str) -> None:
-    """Temporary tables are never analysed automatically; without statistics PostgreSQL plans
-    the joins on them blind."""
-    if connection.vendor == "postgresql":
-        cursor.execute(f"ANALYZE {table}", ())
+    analyze_temporary(cursor, "monitoring_new")
 
 
 def _rule_color(plan: Plan) -> Sql:
@@ -387,10 +373,12 @@ def _write_labels(cursor: CursorWrapper, plan: Plan) -> None:
 
     Only the households whose labels differ from the set their light row keeps are touched;
     for them the label rows themselves are compared, so a row that went astray is mended too."""
-    if not plan.labels or not _count(cursor, "SELECT COUNT(*) FROM monitoring_new WHERE labels_differ = 1"):
+    if not plan.labels or not count_rows(
+        cursor, "SELECT COUNT(*) FROM monitoring_new WHERE labels_differ = 1"
+    ):
         return
     _execute(cursor, Sql(_NEW_LABELS.format(elements=_label_elements())))
-    _analyze(cursor, "monitoring_new_labels")
+    analyze_temporary(cursor, "monitoring_new_labels")
     ids = Sql.join(", ", [Sql.value(label.label_id) for label in plan.labels])
     _execute(
         cursor,

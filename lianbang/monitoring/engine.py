@@ -47,15 +47,15 @@ def make_plan(
     *,
     as_of: date,
     rules: list[RuleSpec],
-    labels: list[LabelSpec],
+    labels: list[LabelSpec] | None,
     household_ids: list[int] | InTable | None,
     recent_days: int = 90,
-    labels_kept: bool = False,
 ) -> Plan:
+    """``labels`` None: the rules alone are judged (``plan.build_plan``)."""
     ctx = Context(as_of=as_of, recent_days=recent_days, vendor=connection.vendor)
     listed = household_ids if isinstance(household_ids, list) else None
     lines = lines_for(region_codes_of(listed), as_of)
-    return build_plan(ctx, rules, labels, lines, household_ids, labels_kept=labels_kept)
+    return build_plan(ctx, rules, labels, lines, household_ids)
 
 
 def judge(plan: Plan) -> list[Judgement]:

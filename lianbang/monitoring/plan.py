@@ -53,28 +53,25 @@ class Plan:
 def build_plan(
     ctx: Context,
     rules: list[RuleSpec],
-    labels: list[LabelSpec],
+    labels: list[LabelSpec] | None,
     lines: dict[str, int],
     household_ids: list[int] | InTable | None = None,
     keys: tuple[str, str] | None = None,
-    *,
-    labels_kept: bool = False,
 ) -> Plan:
     """``keys`` (see :func:`spec_keys`) saves serialising the conditions again when the caller
     keeps them. For a list of ids the statement is built once per shape and only the ids change.
 
-    ``labels_kept``: the labels are not judged (``labels`` must be empty) and the ``labels``
-    column is NULL: the households keep the labels they have (a bulk run's rules-only pass)."""
-    if labels_kept and labels:
-        raise ValueError("labels_kept judges no labels")
-    rules_key, labels_key = keys or (spec_keys(rules, labels))
-    if labels_kept:
+    ``labels`` None: no label is judged and the ``labels`` column is NULL, the households keep
+    the labels they have (a bulk run's rules-only pass)."""
+    judged = labels or []
+    rules_key, labels_key = keys or (spec_keys(rules, judged))
+    if labels is None:
         labels_key = _LABELS_KEPT
     if isinstance(household_ids, list) and household_ids:
         template = _template(ctx, rules_key, labels_key, tuple(sorted(lines.items())), len(household_ids))
         params = tuple(household_ids[p.index] if isinstance(p, _Slot) else p for p in template.params)
-        return Plan(Sql(template.text, params), rules, labels)
-    return Plan(_select(ctx, rules_key, labels_key, lines, household_ids), rules, labels)
+        return Plan(Sql(template.text, params), rules, judged)
+    return Plan(_select(ctx, rules_key, labels_key, lines, household_ids), rules, judged)
 
 
 # The labels key of a plan that judges no labels and keeps the stored ones (JSON null).

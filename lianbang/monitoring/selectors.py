@@ -12,6 +12,7 @@ from django.db import connection
 from lianbang.monitoring.models import Label, MonitoringLine, RuleSet
 from lianbang.monitoring.plan import LabelSpec, RuleSpec, spec_keys
 from lianbang.monitoring.sql import Sql, fen
+from lianbang.monitoring.staleness import key_rows
 from lianbang.registry.models import Household
 
 
@@ -98,13 +99,13 @@ def household_inputs(household_id: int, as_of: date) -> HouseholdInputs | None:
     return HouseholdInputs(
         _specs_of(tuple(rows[0][:4])),
         _best_line(region, [(str(p), int(y), int(f)) for p, y, _, f in listed], as_of.year),
-        tuple(tuple(str(value) for value in row[:3]) for row in listed),
+        key_rows(row[:3] for row in listed),
     )
 
 
 def _best_line(region: str, lines: list[tuple[str, int, int]], year: int) -> dict[str, int]:
     """``{region: fen}`` of the longest matching prefix's line for ``year`` or the latest
-    earlier one (``{}`` if none matches), as :func:`line_fen` chooses."""
+    earlier one (``{}`` if none matches)."""
     matching = [line for line in lines if line[1] <= year and region.startswith(line[0])]
     if not matching:
         return {}
@@ -120,14 +121,9 @@ def computed_label_specs() -> list[LabelSpec]:
 def line_fen(region_code: str, year: int) -> int | None:
     """监测线 in fen: the longest matching region prefix, its entry for ``year`` or the latest
     earlier one."""
-    candidates = MonitoringLine.objects.filter(year__lte=year).order_by("-year")
-    best: MonitoringLine | None = None
-    for line in candidates:
-        if region_code.startswith(line.region_prefix) and (
-            best is None or len(line.region_prefix) > len(best.region_prefix)
-        ):
-            best = line
-    return None if best is None else int(best.amount * 100)
+    lines = MonitoringLine.objects.filter(year__lte=year).values_list("region_prefix", "year", "amount")
+    best = _best_line(region_code, [(prefix, y, int(amount * 100)) for prefix, y, amount in lines], year)
+    return best.get(region_code)
 
 
 def lines_for(region_codes: set[str], as_of: date) -> dict[str, int]:

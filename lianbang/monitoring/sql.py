@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.backends.utils import CursorWrapper
+
 
 @dataclass(frozen=True)
 class Sql:
@@ -60,3 +62,17 @@ def years_before(day: Sql, years: int, vendor: str) -> Sql:
         shifted,
         shifted,
     )
+
+
+def count_rows(cursor: CursorWrapper, text: str) -> int:
+    """The one number ``text`` (a ``SELECT COUNT(*) …`` without parameters) gives."""
+    cursor.execute(text, ())
+    row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def analyze_temporary(cursor: CursorWrapper, table: str) -> None:
+    """Temporary tables are never analysed automatically; without statistics PostgreSQL plans
+    the joins on them blind."""
+    if cursor.db.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {table}", ())

@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -37,7 +37,7 @@ from django.db.backends.utils import CursorWrapper
 
 from lianbang.monitoring.facts import FACTS, age_cutoff, months_cutoff
 from lianbang.monitoring.plan import LabelSpec, RuleSpec
-from lianbang.monitoring.sql import Sql, combine
+from lianbang.monitoring.sql import Sql, analyze_temporary, combine, count_rows
 
 STALE_TABLE = "monitoring_stale"
 # What a bulk run splits the stale households into (:func:`split_stale_table`).
@@ -105,7 +105,13 @@ def _lines_rows() -> tuple[tuple[str, ...], ...]:
             "SELECT region_prefix, year, amount FROM monitoring_monitoringline ORDER BY region_prefix, year",
             (),
         )
-        return tuple(tuple(str(value) for value in row) for row in cursor.fetchall())
+        return key_rows(cursor.fetchall())
+
+
+def key_rows(rows: Iterable[Sequence[Any]]) -> tuple[tuple[str, ...], ...]:
+    """Monitoring-line rows (prefix, year, amount as the database gives it) as the key takes
+    them: both paths must write them the same way for their keys to agree."""
+    return tuple(tuple(str(value) for value in row) for row in rows)
 
 
 def date_windows(
@@ -240,14 +246,11 @@ def _windows_by_day(
 
 def _create(cursor: CursorWrapper, table: str, statement: Sql) -> None:
     cursor.execute(statement.wrap(f"CREATE TEMPORARY TABLE {table} AS {{}}").text, statement.params)
-    if connection.vendor == "postgresql":
-        cursor.execute(f"ANALYZE {table}", ())
+    analyze_temporary(cursor, table)
 
 
 def _count(cursor: CursorWrapper, table: str) -> int:
-    cursor.execute(f"SELECT COUNT(*) FROM {table}", ())
-    row = cursor.fetchone()
-    return int(row[0]) if row else 0
+    return count_rows(cursor, f"SELECT COUNT(*) FROM {table}")
 
 
 def _stale_select(key_sql: str, key: str, as_of: date, windows: dict[date, list[Window]]) -> Sql:
