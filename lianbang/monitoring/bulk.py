@@ -4,7 +4,7 @@ handful of INSERT … SELECT / UPDATE … FROM statements. No Python loop over h
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from django.db import connection, transaction
@@ -21,6 +21,7 @@ from lianbang.monitoring.staleness import (
     STALE_LABELS_TABLE,
     STALE_RULES_TABLE,
     STALE_TABLE,
+    baseline_move,
     create_stale_table,
     drop_stale_table,
     judgement_key,
@@ -126,11 +127,19 @@ def _run(run: EvaluationRun, rule_set: RuleSet, full: bool = False) -> BulkRepor
 @dataclass(frozen=True)
 class Judged:
     """What a bulk write stamps on the lights it keeps: the rule-set version, the evaluation
-    date and the judgement key (``staleness.judgement_key``)."""
+    date and the judgement key (``staleness.judgement_key``). A run that judges every active
+    household (``everyone``) stamps no light: it moves the baseline, and the lights it writes
+    or that kept a stamp of their own are left without one."""
 
     version: int
     as_of: date
     key: str
+    everyone: bool = False
+
+    @property
+    def stamp(self) -> tuple[date | None, str | None]:
+        """The date and key the written lights keep."""
+        return (None, None) if self.everyone else (self.as_of, self.key)
 
 
 def _key(rule_set: RuleSet, rules: list[RuleSpec], labels: list[LabelSpec]) -> str:
@@ -160,6 +169,9 @@ def _evaluate_all(rule_set: RuleSet, as_of: date, cause: str, full: bool = False
             )
             current = active - stale
         plans, rules_only = _plans(cursor, judged, rules, labels, rule_set.recent_days, stale, active)
+        if stale is None or stale == active:
+            judged = replace(judged, everyone=True)
+            baseline_move(judged_on=as_of, judged_key=judged.key)
         timed = time.perf_counter()  # finding the stale households counts as judging
         if plans:  # everyone (a full run) or the stale ones
             _create_judgements(cursor, plans)
@@ -211,9 +223,22 @@ def _plans(
         cursor, key=judged.key, as_of=judged.as_of, labels=labels, recent_days=recent_days
     )
     plans = [plan(InTable(STALE_LABELS_TABLE), with_labels)] if with_labels else []
-    if rules_only:
+    if rules_only and with_labels and stale == active:
+        plans.append(_all_but_stale_labels(plan(None, active, with_labels=False)))
+    elif rules_only:
         plans.append(plan(InTable(STALE_RULES_TABLE), rules_only, with_labels=False))
     return plans, rules_only
+
+
+def _all_but_stale_labels(plan: Plan) -> Plan:
+    """Every household but those whose labels are judged too. When everyone is stale (a new
+    rule set) one anti-join over the judgements is cheaper than restricting every pass of the
+    statement to a list of nearly all households."""
+    select = plan.select.wrap(
+        f"SELECT * FROM ({{}}) r WHERE NOT EXISTS (SELECT 1 FROM {STALE_LABELS_TABLE} x "
+        "WHERE x.household_id = r.household_id)"
+    )
+    return replace(plan, select=select)
 
 
 # Rows go in in the order of their keys. The judging joins leave households in hash order, and
@@ -247,8 +272,8 @@ def _create_judgements(cursor: CursorWrapper, plans: list[Plan]) -> None:
     for plan in others:
         _execute(cursor, plan.select.wrap("INSERT INTO monitoring_eval {}"))
     rule_color = _rule_color(first)
-    final = combine(
-        "CREATE TEMPORARY TABLE monitoring_new AS SELECT j.household_id, j.region_code, "
+    compared = combine(
+        "SELECT j.household_id, j.region_code, "
         "j.income_missing, CASE "
         "WHEN hl.floor_color = 'red' OR {} = 'red' THEN 'red' "
         "WHEN hl.floor_color = 'yellow' OR {} = 'yellow' THEN 'yellow' ELSE 'green' END AS color, "
@@ -263,6 +288,12 @@ def _create_judgements(cursor: CursorWrapper, plans: list[Plan]) -> None:
         rule_color,
         rule_color,
         _rules_json(first),
+    )
+    # Whether the light moved, decided once here rather than in each write that asks.
+    rules_differ = f"{_json('c.old_rules')} <> {_json('c.rules_json')}"
+    final = compared.wrap(
+        "CREATE TEMPORARY TABLE monitoring_new AS SELECT c.*, CASE WHEN c.old_color IS NULL "
+        f"OR c.old_color <> c.color OR {rules_differ} THEN 1 ELSE 0 END AS light_differs FROM ({{}}) c"
     )
     _execute(cursor, final)
     analyze_temporary(cursor, "monitoring_new")
@@ -295,8 +326,7 @@ def _json(expression: str) -> str:
 
 
 def _write_lights(cursor: CursorWrapper, judged: Judged, cause: str, now: datetime) -> int:
-    rules_differ = f"{_json('n.old_rules')} <> {_json('n.rules_json')}"
-    differs = f"(n.old_color IS NULL OR n.old_color <> n.color OR {rules_differ})"
+    differs = "n.light_differs = 1"
     previous = _json("COALESCE(n.old_rules, '[]')")
     changes = combine(
         "INSERT INTO monitoring_lightchange (household_id, from_color, to_color, rules, "
@@ -331,8 +361,7 @@ def _update_lights(cursor: CursorWrapper, differs: str, judged: Judged, now: dat
         Sql.value(judged.version),
         Sql.value(judged.as_of),
         Sql.value(_moment(now)),
-        Sql.value(judged.as_of),
-        Sql.value(judged.key),
+        *map(Sql.value, judged.stamp),
     )
     _execute(cursor, update)
 
@@ -348,23 +377,30 @@ def _insert_lights(cursor: CursorWrapper, judged: Judged, now: datetime) -> None
         Sql.value(judged.version),
         Sql.value(judged.as_of),
         Sql.value(_moment(now)),
-        Sql.value(judged.as_of),
-        Sql.value(judged.key),
+        *map(Sql.value, judged.stamp),
     )
     _execute(cursor, insert)
 
 
 def _mark_judged(cursor: CursorWrapper, judged: Judged) -> None:
-    """The lights judged again and found unchanged now vouch for this date and key too."""
-    mark = combine(
-        "UPDATE monitoring_householdlight SET judged_on = {}, judged_key = {} "
-        "WHERE household_id IN (SELECT household_id FROM monitoring_new) "
-        "AND (judged_on IS NULL OR judged_on <> {} OR judged_key <> {})",
-        Sql.value(judged.as_of),
-        Sql.value(judged.key),
-        Sql.value(judged.as_of),
-        Sql.value(judged.key),
-    )
+    """The lights judged again and found unchanged now vouch for this date and key too: with
+    a stamp of their own, or (a run over everyone) with none, holding the baseline's."""
+    if judged.everyone:
+        mark = Sql(
+            "UPDATE monitoring_householdlight SET judged_on = NULL, judged_key = NULL "
+            "WHERE household_id IN (SELECT household_id FROM monitoring_new) "
+            "AND (judged_on IS NOT NULL OR judged_key IS NOT NULL)"
+        )
+    else:
+        mark = combine(
+            "UPDATE monitoring_householdlight SET judged_on = {}, judged_key = {} "
+            "WHERE household_id IN (SELECT household_id FROM monitoring_new) "
+            "AND (judged_on IS NULL OR judged_key IS NULL OR judged_on <> {} OR judged_key <> {})",
+            Sql.value(judged.as_of),
+            Sql.value(judged.key),
+            Sql.value(judged.as_of),
+            Sql.value(judged.key),
+        )
     _execute(cursor, mark)
 
 

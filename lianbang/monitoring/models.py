@@ -215,8 +215,10 @@ class HouseholdLight(models.Model):
     # The date the stored judgement was last reached on, and the fingerprint of the rules,
     # labels, window and lines it was reached with (``staleness.judgement_key``): a bulk run
     # judges again only the households these no longer vouch for (lianbang.monitoring.staleness).
+    # Both None: the light holds the judgement of the JudgementBaseline, the last run that judged
+    # every active household (such a run moves the baseline instead of stamping every light).
     judged_on = models.DateField("判定日期", null=True, blank=True)
-    judged_key = models.CharField(max_length=32, blank=True, default="")
+    judged_key = models.CharField(max_length=32, null=True, blank=True, default=None)  # noqa: DJ001
 
     class Meta:
         verbose_name = "户预警灯"
@@ -251,6 +253,25 @@ class LightChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id}: {self.from_color}→{self.to_color}"
+
+
+class JudgementBaseline(models.Model):
+    """The date and judgement key of the last bulk run that judged every active household
+    (a full run, a district's first run, the run after a new rule set). A light without a
+    stamp of its own (``judged_on`` and ``judged_key`` None) holds that run's judgement: the
+    run wrote only the lights it changed and moved this one row, instead of stamping a million
+    unchanged lights with the same date and key. One row at most (``pk`` 1)."""
+
+    judged_on = models.DateField("判定日期")
+    judged_key = models.CharField(max_length=32)
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "全量判定基准"
+        verbose_name_plural = "全量判定基准"
+
+    def __str__(self) -> str:
+        return f"{self.judged_on} {self.judged_key}"
 
 
 class EvaluationRun(models.Model):

@@ -20,6 +20,10 @@ dates and checks that every parameter that moved is one of them.
 The same tests, applied to the labels' half of the key and the labels' own windows, tell which
 of the stale households still hold their computed labels (:func:`split_stale_table`): after a
 rule set is switched those are judged by the rules alone.
+
+A light without a date and key of its own holds the judgement of the baseline
+(``JudgementBaseline``): a run that judged every active household moves that one row and writes
+only the lights it changed (:class:`Stamp`).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
 from lianbang.monitoring.facts import FACTS, age_cutoff, months_cutoff
+from lianbang.monitoring.models import JudgementBaseline
 from lianbang.monitoring.plan import LabelSpec, RuleSpec
 from lianbang.monitoring.sql import Sql, analyze_temporary, combine, count_rows
 
@@ -88,8 +93,43 @@ def labels_part(key: str) -> str:
 
 
 _HALF = 16
-# The labels' half of the stored key, in SQL (SUBSTR counts from 1 on both databases).
-_LABELS_PART_SQL = f"SUBSTR(l.judged_key, {_HALF + 1})"
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The date and key a light ``l``'s stored judgement was reached with, in SQL: its own, or
+    the baseline's when it keeps none (``judged_on`` and ``judged_key`` NULL)."""
+
+    day: Sql
+    key: Sql
+
+    @property
+    def labels_key(self) -> Sql:
+        """The labels' half of the key (SUBSTR counts from 1 on both databases)."""
+        return self.key.wrap(f"SUBSTR({{}}, {_HALF + 1})")
+
+    @property
+    def rules_key(self) -> Sql:
+        return self.key.wrap(f"SUBSTR({{}}, 1, {_HALF})")
+
+
+def light_stamp() -> Stamp:
+    """How the lights' stamps read now. Without a baseline a light without a stamp of its own
+    has the empty key, which matches no judgement: it is judged again."""
+    baseline = JudgementBaseline.objects.filter(pk=BASELINE).first()
+    day, key = (baseline.judged_on, baseline.judged_key) if baseline else (None, "")
+    return Stamp(day=Sql("COALESCE(l.judged_on, %s)", (day,)), key=Sql("COALESCE(l.judged_key, %s)", (key,)))
+
+
+BASELINE = 1  # the baseline's one row
+
+
+def baseline_move(*, judged_on: date, judged_key: str) -> None:
+    """A run judged every active household as of ``judged_on`` with ``judged_key``: the lights
+    it left without a stamp of their own hold that judgement now."""
+    JudgementBaseline.objects.update_or_create(
+        pk=BASELINE, defaults={"judged_on": judged_on, "judged_key": judged_key}
+    )
 
 
 @functools.lru_cache(maxsize=16)
@@ -176,8 +216,9 @@ def create_stale_table(
     """The active households to judge again, in the temporary table ``monitoring_stale``;
     returns how many."""
     drop_stale_table(cursor)
-    windows = _windows_by_day(cursor, "l.judged_key", key, as_of, rules, labels, recent_days)
-    statement = _stale_select("l.judged_key", key, as_of, windows)
+    stamp = light_stamp()
+    windows = _windows_by_day(cursor, stamp.key, stamp.day, key, as_of, rules, labels, recent_days)
+    statement = _stale_select(stamp.key, stamp.day, key, as_of, windows)
     _create(cursor, STALE_TABLE, statement)
     return _count(cursor, STALE_TABLE)
 
@@ -191,8 +232,10 @@ def split_stale_table(
     in a window of the labels' own date-dependent comparisons), for which the rules alone are
     judged again: a new rule set, or a date that crossed a window only a rule reads. Returns
     the two counts."""
-    windows = _windows_by_day(cursor, _LABELS_PART_SQL, labels_part(key), as_of, [], labels, recent_days)
-    stale_labels = _stale_select(_LABELS_PART_SQL, labels_part(key), as_of, windows)
+    stamp = light_stamp()
+    labels_key = labels_part(key)
+    windows = _windows_by_day(cursor, stamp.labels_key, stamp.day, labels_key, as_of, [], labels, recent_days)
+    stale_labels = _stale_select(stamp.labels_key, stamp.day, labels_key, as_of, windows)
     _create(
         cursor,
         STALE_LABELS_TABLE,
@@ -213,11 +256,15 @@ def rules_alone_moved(cursor: CursorWrapper, *, key: str) -> bool:
     """Whether some light was judged under another rules' half of the key but this labels'
     half (a rule set was switched): only then can :func:`split_stale_table` find households to
     judge by the rules alone, and only then is it worth its pass over the rows."""
-    cursor.execute(
-        f"SELECT 1 FROM monitoring_householdlight l WHERE SUBSTR(l.judged_key, 1, {_HALF}) <> %s "
-        f"AND {_LABELS_PART_SQL} = %s LIMIT 1",
-        (key[:_HALF], labels_part(key)),
+    stamp = light_stamp()
+    probe = combine(
+        "SELECT 1 FROM monitoring_householdlight l WHERE {} <> {} AND {} = {} LIMIT 1",
+        stamp.rules_key,
+        Sql.value(key[:_HALF]),
+        stamp.labels_key,
+        Sql.value(labels_part(key)),
     )
+    cursor.execute(probe.text, probe.params)
     return cursor.fetchone() is not None
 
 
@@ -228,7 +275,8 @@ def drop_stale_table(cursor: CursorWrapper) -> None:
 
 def _windows_by_day(
     cursor: CursorWrapper,
-    key_sql: str,
+    key_sql: Sql,
+    day_sql: Sql,
     key: str,
     as_of: date,
     rules: list[RuleSpec],
@@ -236,10 +284,10 @@ def _windows_by_day(
     recent_days: int,
 ) -> dict[date, list[Window]]:
     """The windows of each day the judgements of this key (``key_sql`` of the light ``l``)
-    and year were reached on, leaving out the days without any."""
+    and year were reached on (``day_sql``), leaving out the days without any."""
     windows = {
         day: date_windows(rules, labels, recent_days, day, as_of)
-        for day in _judged_days(cursor, key_sql, key, as_of)
+        for day in _judged_days(cursor, key_sql, day_sql, key, as_of)
     }
     return {day: found for day, found in windows.items() if found}
 
@@ -253,37 +301,44 @@ def _count(cursor: CursorWrapper, table: str) -> int:
     return count_rows(cursor, f"SELECT COUNT(*) FROM {table}")
 
 
-def _stale_select(key_sql: str, key: str, as_of: date, windows: dict[date, list[Window]]) -> Sql:
+def _stale_select(
+    key_sql: Sql, day_sql: Sql, key: str, as_of: date, windows: dict[date, list[Window]]
+) -> Sql:
     """Stale: never judged, its labels unknown (a label was switched off), judged with another
-    key (``key_sql`` of the light ``l``: the whole key or its labels' half) or in another year,
-    or a row of the household with a date-dependent column inside one of its judgement day's
-    windows. Set-based selects joined by UNION (an EXISTS under an OR would run once per
-    household); the windows are literals, grouped by judgement day."""
+    key (``key_sql`` of the light ``l``: the whole key or its labels' half) or in another year
+    (``day_sql``), or a row of the household with a date-dependent column inside one of its
+    judgement day's windows. Set-based selects joined by UNION (an EXISTS under an OR would run
+    once per household); the windows are literals, grouped by judgement day."""
     first, last = _year_bounds(as_of)
     select = combine(
         "SELECT h.id AS household_id FROM registry_household h "
         "LEFT JOIN monitoring_householdlight l ON l.household_id = h.id "
         "WHERE h.status = 'active' AND (l.household_id IS NULL OR l.labels IS NULL "
-        f"OR {key_sql} <> {{}} OR l.judged_on < {{}} OR l.judged_on > {{}})",
+        "OR {} <> {} OR {} IS NULL OR {} < {} OR {} > {})",
+        key_sql,
         Sql.value(key),
+        day_sql,
+        day_sql,
         Sql.value(first),
+        day_sql,
         Sql.value(last),
     )
     for table, source in (("member", "registry_member"), ("event", "registry_event")):
-        rows_in = _rows_in_windows(windows, table)
+        rows_in = _rows_in_windows(windows, table, day_sql)
         if rows_in is not None:
             select += combine(
                 f" UNION SELECT r.household_id FROM {source} r "
                 "JOIN monitoring_householdlight l ON l.household_id = r.household_id "
                 "JOIN registry_household h ON h.id = r.household_id AND h.status = 'active' "
-                f"WHERE {key_sql} = {{}} AND ({{}})",
+                "WHERE {} = {} AND ({})",
+                key_sql,
                 Sql.value(key),
                 rows_in,
             )
     return select
 
 
-def _rows_in_windows(windows: dict[date, list[Window]], table: str) -> Sql | None:
+def _rows_in_windows(windows: dict[date, list[Window]], table: str, day_sql: Sql) -> Sql | None:
     """A row ``r`` of ``table`` inside a window of its household's judgement day."""
     per_day = []
     for day, found in sorted(windows.items()):
@@ -293,17 +348,23 @@ def _rows_in_windows(windows: dict[date, list[Window]], table: str) -> Sql | Non
             if w.table == table
         ]
         if tests:
-            per_day.append(combine("(l.judged_on = {} AND ({}))", Sql.value(day), Sql.join(" OR ", tests)))
+            per_day.append(combine("({} = {} AND ({}))", day_sql, Sql.value(day), Sql.join(" OR ", tests)))
     return Sql.join(" OR ", per_day) if per_day else None
 
 
-def _judged_days(cursor: CursorWrapper, key_sql: str, key: str, as_of: date) -> list[date]:
+def _judged_days(cursor: CursorWrapper, key_sql: Sql, day_sql: Sql, key: str, as_of: date) -> list[date]:
     """The dates the current judgements of this key and year were reached on."""
-    cursor.execute(
-        f"SELECT DISTINCT l.judged_on FROM monitoring_householdlight l WHERE {key_sql} = %s "
-        "AND l.judged_on >= %s AND l.judged_on <= %s",
-        (key, *_year_bounds(as_of)),
+    select = combine(
+        "SELECT DISTINCT {} FROM monitoring_householdlight l WHERE {} = {} AND {} >= {} AND {} <= {}",
+        day_sql,
+        key_sql,
+        Sql.value(key),
+        day_sql,
+        Sql.value(_year_bounds(as_of)[0]),
+        day_sql,
+        Sql.value(_year_bounds(as_of)[1]),
     )
+    cursor.execute(select.text, select.params)
     return [_as_date(row[0]) for row in cursor.fetchall()]
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from lianbang.conftest import Tree
 from lianbang.monitoring.bulk import households_evaluate_all
 from lianbang.monitoring.engine import household_evaluate, make_plan
-from lianbang.monitoring.models import HouseholdLabel, HouseholdLight, MonitoringLine
+from lianbang.monitoring.models import HouseholdLabel, HouseholdLight, JudgementBaseline, MonitoringLine
 from lianbang.monitoring.rulesets import rule_save, rule_set_activate, rule_set_draft
 from lianbang.monitoring.selectors import (
     active_rule_set,
@@ -135,8 +135,28 @@ def test_a_child_turning_sixteen_is_judged_again_and_the_neighbours_are_left(tre
     households_evaluate_all(as_of=D, full=True)
     report = households_evaluate_all(as_of=D + timedelta(days=1))
     assert (report.households, report.households_current) == (1, 1)
-    judged = {light.household_id: light.judged_on for light in HouseholdLight.objects.all()}
+    baseline = JudgementBaseline.objects.get()
+    judged = {
+        light.household_id: light.judged_on or baseline.judged_on for light in HouseholdLight.objects.all()
+    }
     assert judged == {turning.pk: D + timedelta(days=1), other.pk: D}
+
+
+def test_a_run_over_everyone_moves_the_baseline_and_rewrites_no_unchanged_light(tree: Tree) -> None:
+    """A run that judges every household (here --full the next day, as after a new rule set)
+    leaves the lights it does not change as they are, without a stamp of their own: they hold
+    the baseline's day and key, and the next run finds them current."""
+    saved = save(green_family())
+    save(neighbour())
+    households_evaluate_all(as_of=D, full=True)
+    household_evaluate(household_id=saved.pk, cause="test", as_of=D + timedelta(days=1))
+    assert HouseholdLight.objects.get(pk=saved.pk).judged_on == D + timedelta(days=1)
+    report = households_evaluate_all(as_of=D + timedelta(days=2), full=True)
+    assert report.lights_changed == 0
+    stamps = set(HouseholdLight.objects.values_list("judged_on", "judged_key"))
+    assert stamps == {(None, None)}
+    assert JudgementBaseline.objects.get().judged_on == D + timedelta(days=2)
+    assert households_evaluate_all(as_of=D + timedelta(days=2)).households == 0
 
 
 def test_nothing_is_judged_again_on_the_same_day(tree: Tree) -> None:
