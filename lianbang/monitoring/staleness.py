@@ -113,15 +113,15 @@ class Stamp:
         return self.key.wrap(f"SUBSTR({{}}, 1, {_HALF})")
 
 
+BASELINE = 1  # the baseline's one row
+
+
 def light_stamp() -> Stamp:
     """How the lights' stamps read now. Without a baseline a light without a stamp of its own
     has the empty key, which matches no judgement: it is judged again."""
     baseline = JudgementBaseline.objects.filter(pk=BASELINE).first()
     day, key = (baseline.judged_on, baseline.judged_key) if baseline else (None, "")
     return Stamp(day=Sql("COALESCE(l.judged_on, %s)", (day,)), key=Sql("COALESCE(l.judged_key, %s)", (key,)))
-
-
-BASELINE = 1  # the baseline's one row
 
 
 def baseline_move(*, judged_on: date, judged_key: str) -> None:
