@@ -21,10 +21,12 @@ from lianbang.monitoring.staleness import (
     STALE_LABELS_TABLE,
     STALE_RULES_TABLE,
     STALE_TABLE,
+    Stamp,
     baseline_move,
     create_stale_table,
     drop_stale_table,
     judgement_key,
+    light_stamp,
     rules_alone_moved,
     split_stale_table,
 )
@@ -158,9 +160,11 @@ def _evaluate_all(rule_set: RuleSet, as_of: date, cause: str, full: bool = False
     with connection.cursor() as cursor:
         stale = None
         active = count_rows(cursor, _ACTIVE)
+        stamp = light_stamp()
         if not full:
             stale = create_stale_table(
                 cursor,
+                stamp=stamp,
                 key=judged.key,
                 as_of=as_of,
                 rules=rules,
@@ -168,7 +172,7 @@ def _evaluate_all(rule_set: RuleSet, as_of: date, cause: str, full: bool = False
                 recent_days=rule_set.recent_days,
             )
             current = active - stale
-        plans, rules_only = _plans(cursor, judged, rules, labels, rule_set.recent_days, stale, active)
+        plans, rules_only = _plans(cursor, judged, stamp, rules, labels, rule_set.recent_days, stale, active)
         if stale is None or stale == active:
             judged = replace(judged, everyone=True)
             baseline_move(judged_on=as_of, judged_key=judged.key)
@@ -191,6 +195,7 @@ _ACTIVE = "SELECT COUNT(*) FROM registry_household WHERE status = 'active'"
 def _plans(
     cursor: CursorWrapper,
     judged: Judged,
+    stamp: Stamp,
     rules: list[RuleSpec],
     labels: list[LabelSpec],
     recent_days: int,
@@ -217,28 +222,15 @@ def _plans(
         return [], 0
     if stale is None:
         return [plan(None, active)], 0
-    if not rules_alone_moved(cursor, key=judged.key):
+    if not rules_alone_moved(cursor, stamp=stamp, key=judged.key):
         return [plan(InTable(STALE_TABLE), stale)], 0
     with_labels, rules_only = split_stale_table(
-        cursor, key=judged.key, as_of=judged.as_of, labels=labels, recent_days=recent_days
+        cursor, stamp=stamp, key=judged.key, as_of=judged.as_of, labels=labels, recent_days=recent_days
     )
     plans = [plan(InTable(STALE_LABELS_TABLE), with_labels)] if with_labels else []
-    if rules_only and with_labels and stale == active:
-        plans.append(_all_but_stale_labels(plan(None, active, with_labels=False)))
-    elif rules_only:
+    if rules_only:
         plans.append(plan(InTable(STALE_RULES_TABLE), rules_only, with_labels=False))
     return plans, rules_only
-
-
-def _all_but_stale_labels(plan: Plan) -> Plan:
-    """Every household but those whose labels are judged too. When everyone is stale (a new
-    rule set) one anti-join over the judgements is cheaper than restricting every pass of the
-    statement to a list of nearly all households."""
-    select = plan.select.wrap(
-        f"SELECT * FROM ({{}}) r WHERE NOT EXISTS (SELECT 1 FROM {STALE_LABELS_TABLE} x "
-        "WHERE x.household_id = r.household_id)"
-    )
-    return replace(plan, select=select)
 
 
 # Rows go in in the order of their keys. The judging joins leave households in hash order, and
@@ -388,6 +380,11 @@ def _insert_lights(cursor: CursorWrapper, judged: Judged, now: datetime) -> None
     _execute(cursor, insert)
 
 
+def _distinct() -> str:
+    """NULL-safe "differs": a stamp may be NULL on either side."""
+    return "IS NOT" if connection.vendor == "sqlite" else "IS DISTINCT FROM"
+
+
 def _mark_judged(cursor: CursorWrapper, judged: Judged) -> None:
     """The lights judged again and found unchanged now vouch for this date and key too: with
     a stamp of their own, or (a run over everyone) with none, holding the baseline's.
@@ -396,25 +393,17 @@ def _mark_judged(cursor: CursorWrapper, judged: Judged) -> None:
     light table's: after a run over everyone the latter say no light has a stamp, and
     PostgreSQL then planned a nested loop over the million judgements for each light with one
     (still running after six minutes on 1 M households)."""
-    kept = (
+    on, key = judged.stamp
+    mark = combine(
+        "UPDATE monitoring_householdlight SET judged_on = {}, judged_key = {} "
         "FROM monitoring_new n WHERE monitoring_householdlight.household_id = n.household_id "
-        f"AND n.old_color IS NOT NULL AND NOT {_rewritten()}"
+        f"AND n.old_color IS NOT NULL AND NOT {_rewritten()} "
+        f"AND (n.old_judged_on {_distinct()} {{}} OR n.old_judged_key {_distinct()} {{}})",
+        Sql.value(on),
+        Sql.value(key),
+        Sql.value(on),
+        Sql.value(key),
     )
-    if judged.everyone:
-        mark = Sql(
-            f"UPDATE monitoring_householdlight SET judged_on = NULL, judged_key = NULL {kept} "
-            "AND (n.old_judged_on IS NOT NULL OR n.old_judged_key IS NOT NULL)"
-        )
-    else:
-        mark = combine(
-            f"UPDATE monitoring_householdlight SET judged_on = {{}}, judged_key = {{}} {kept} "
-            "AND (n.old_judged_on IS NULL OR n.old_judged_key IS NULL "
-            "OR n.old_judged_on <> {} OR n.old_judged_key <> {})",
-            Sql.value(judged.as_of),
-            Sql.value(judged.key),
-            Sql.value(judged.as_of),
-            Sql.value(judged.key),
-        )
     _execute(cursor, mark)
 
 

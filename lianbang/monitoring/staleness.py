@@ -117,7 +117,8 @@ BASELINE = 1  # the baseline's one row
 
 
 def light_stamp() -> Stamp:
-    """How the lights' stamps read now. Without a baseline a light without a stamp of its own
+    """How the lights' stamps read now (once per run, before it moves the baseline). Without a
+    baseline a light without a stamp of its own
     has the empty key, which matches no judgement: it is judged again."""
     baseline = JudgementBaseline.objects.filter(pk=BASELINE).first()
     day, key = (baseline.judged_on, baseline.judged_key) if baseline else (None, "")
@@ -207,6 +208,7 @@ def _span_counts(node: Any) -> Iterator[tuple[str, int]]:
 def create_stale_table(
     cursor: CursorWrapper,
     *,
+    stamp: Stamp,
     key: str,
     as_of: date,
     rules: list[RuleSpec],
@@ -216,7 +218,6 @@ def create_stale_table(
     """The active households to judge again, in the temporary table ``monitoring_stale``;
     returns how many."""
     drop_stale_table(cursor)
-    stamp = light_stamp()
     windows = _windows_by_day(cursor, stamp.key, stamp.day, key, as_of, rules, labels, recent_days)
     statement = _stale_select(stamp.key, stamp.day, key, as_of, windows)
     _create(cursor, STALE_TABLE, statement)
@@ -224,7 +225,7 @@ def create_stale_table(
 
 
 def split_stale_table(
-    cursor: CursorWrapper, *, key: str, as_of: date, labels: list[LabelSpec], recent_days: int
+    cursor: CursorWrapper, *, stamp: Stamp, key: str, as_of: date, labels: list[LabelSpec], recent_days: int
 ) -> tuple[int, int]:
     """Split ``monitoring_stale`` in two: ``monitoring_stale_labels``, the households whose
     computed labels must be judged again too, and ``monitoring_stale_rules``, those whose
@@ -232,7 +233,6 @@ def split_stale_table(
     in a window of the labels' own date-dependent comparisons), for which the rules alone are
     judged again: a new rule set, or a date that crossed a window only a rule reads. Returns
     the two counts."""
-    stamp = light_stamp()
     labels_key = labels_part(key)
     windows = _windows_by_day(cursor, stamp.labels_key, stamp.day, labels_key, as_of, [], labels, recent_days)
     stale_labels = _stale_select(stamp.labels_key, stamp.day, labels_key, as_of, windows)
@@ -252,11 +252,10 @@ def split_stale_table(
     return _count(cursor, STALE_LABELS_TABLE), _count(cursor, STALE_RULES_TABLE)
 
 
-def rules_alone_moved(cursor: CursorWrapper, *, key: str) -> bool:
+def rules_alone_moved(cursor: CursorWrapper, *, stamp: Stamp, key: str) -> bool:
     """Whether some light was judged under another rules' half of the key but this labels'
     half (a rule set was switched): only then can :func:`split_stale_table` find households to
     judge by the rules alone, and only then is it worth its pass over the rows."""
-    stamp = light_stamp()
     probe = combine(
         "SELECT 1 FROM monitoring_householdlight l WHERE {} <> {} AND {} = {} LIMIT 1",
         stamp.rules_key,
@@ -354,15 +353,16 @@ def _rows_in_windows(windows: dict[date, list[Window]], table: str, day_sql: Sql
 
 def _judged_days(cursor: CursorWrapper, key_sql: Sql, day_sql: Sql, key: str, as_of: date) -> list[date]:
     """The dates the current judgements of this key and year were reached on."""
+    first, last = _year_bounds(as_of)
     select = combine(
         "SELECT DISTINCT {} FROM monitoring_householdlight l WHERE {} = {} AND {} >= {} AND {} <= {}",
         day_sql,
         key_sql,
         Sql.value(key),
         day_sql,
-        Sql.value(_year_bounds(as_of)[0]),
+        Sql.value(first),
         day_sql,
-        Sql.value(_year_bounds(as_of)[1]),
+        Sql.value(last),
     )
     cursor.execute(select.text, select.params)
     return [_as_date(row[0]) for row in cursor.fetchall()]
